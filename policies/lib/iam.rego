@@ -1,0 +1,245 @@
+# Package custos.lib.iam reads canonical policy documents (docs/policy-input.md):
+# IAM wildcard matching, what a statement allows, whom it opens to and whether a
+# condition narrows it. Every helper is a function over its arguments.
+package custos.lib.iam
+
+# glob_pattern turns an IAM pattern, where only * and ? are wildcards, into a glob
+# pattern: the other glob metacharacters are escaped so they match themselves.
+glob_pattern(pattern) := strings.replace_n(
+	{"\\": "\\\\", "[": "\\[", "]": "\\]", "{": "\\{", "}": "\\}"},
+	pattern,
+)
+
+# action_matches holds when the IAM action pattern matches the action. IAM compares
+# actions case-insensitively, so both sides are lower-cased.
+action_matches(pattern, action) if glob.match(glob_pattern(lower(pattern)), null, lower(action))
+
+# resource_matches holds when the IAM resource pattern matches the ARN. ARNs compare
+# case-sensitively. No delimiters: * crosses ":" and "/" as it does in IAM.
+resource_matches(pattern, arn) if glob.match(glob_pattern(pattern), null, arn)
+
+# list_at reads the field at path (a key or a list of keys) of obj as a list; an absent
+# or null field is the empty list.
+list_at(obj, path) := [v | some v in object.get(obj, path, [])]
+
+# applies_to_action holds when the statement names the action: a pattern in Action
+# matches it, or NotAction is used and none of its patterns matches it.
+applies_to_action(stmt, action) if {
+	some pattern in list_at(stmt, "actions")
+	action_matches(pattern, action)
+}
+
+applies_to_action(stmt, action) if {
+	not_actions := list_at(stmt, "not_actions")
+	count(not_actions) > 0
+	not any_action_matches(not_actions, action)
+}
+
+any_action_matches(patterns, action) if {
+	some pattern in patterns
+	action_matches(pattern, action)
+}
+
+# allows_action holds when the statement is an Allow that names the action.
+allows_action(stmt, action) if {
+	stmt.effect == "Allow"
+	applies_to_action(stmt, action)
+}
+
+# denies_action holds when the statement is a Deny that names the action.
+denies_action(stmt, action) if {
+	stmt.effect == "Deny"
+	applies_to_action(stmt, action)
+}
+
+# default_arn_parts stand in for the ARN fields a short pattern leaves out.
+default_arn_parts := ["arn", "aws", "", "us-east-1", "123456789012"]
+
+# probe_arn builds an ARN of the service with the given resource part, taking partition,
+# region and account from the pattern where it spells them out, so that it matches the
+# pattern exactly when the pattern leaves the resource part open.
+probe_arn(pattern, service, resource) := concat(":", array.concat(
+	[part |
+		some i in numbers.range(0, 4)
+		part := probe_part(split(pattern, ":"), i, service)
+	],
+	[resource],
+))
+
+probe_part(_, 2, service) := service
+
+probe_part(parts, i, _) := parts[i] if {
+	i != 2
+	i < count(parts) - 1
+}
+
+probe_part(parts, i, _) := default_arn_parts[i] if {
+	i != 2
+	i >= count(parts) - 1
+}
+
+# pattern_covers_all holds when the resource pattern matches every resource whose ARN
+# resource part starts with prefix ("secret:", "key/") in the service: "*", or an ARN
+# pattern whose resource part is a wildcard, such as arn:aws:secretsmanager:*:*:secret:*.
+# Two unrelated names are probed; a pattern that narrows the name matches at most one.
+pattern_covers_all(pattern, service, prefix) if {
+	every name in ["a", "zz/Probe.Name_9-x+y=z@w"] {
+		resource_matches(pattern, probe_arn(pattern, service, concat("", [prefix, name])))
+	}
+}
+
+# covers_all holds when the statement applies to every resource of the kind: one of
+# its Resource patterns covers them all, or it uses NotResource without excluding them all.
+covers_all(stmt, service, prefix) if {
+	some pattern in list_at(stmt, "resources")
+	pattern_covers_all(pattern, service, prefix)
+}
+
+covers_all(stmt, service, prefix) if {
+	not_resources := list_at(stmt, "not_resources")
+	count(not_resources) > 0
+	not any_covers_all(not_resources, service, prefix)
+}
+
+any_covers_all(patterns, service, prefix) if {
+	some pattern in patterns
+	pattern_covers_all(pattern, service, prefix)
+}
+
+# unrelated_arns are resources of unrelated services, partitions and shapes.
+unrelated_arns := [
+	"arn:aws:s3:::zz-probe-bucket/key",
+	"arn:aws:iam::123456789012:role/zz-probe",
+	"arn:aws-cn:ec2:cn-north-1:123456789012:instance/i-0",
+]
+
+# all_resources holds when the statement applies to every resource of every service:
+# Resource "*" (or an equivalent pattern) or NotResource.
+all_resources(stmt) if {
+	some pattern in list_at(stmt, "resources")
+	every arn in unrelated_arns {
+		resource_matches(pattern, arn)
+	}
+}
+
+all_resources(stmt) if count(list_at(stmt, "not_resources")) > 0
+
+# unrelated_actions are actions of unrelated services.
+unrelated_actions := ["iam:createuser", "ec2:runinstances", "zzprobe:zzaction"]
+
+# all_actions_pattern holds when the action pattern matches every action of every
+# service ("*", "*:*").
+all_actions_pattern(pattern) if {
+	every action in unrelated_actions {
+		action_matches(pattern, action)
+	}
+}
+
+# service_wide_pattern holds when the action pattern matches every action of the
+# service ("kms:*", "secretsmanager:*", "kms:*"-like spellings).
+service_wide_pattern(pattern, service) if {
+	every name in ["a", "zzprobeaction"] {
+		action_matches(pattern, concat(":", [service, name]))
+	}
+}
+
+# public_principal holds when the statement's principal is anyone: "*", {"AWS": "*"}, or
+# an Allow with NotPrincipal (everyone but the listed principals).
+public_principal(stmt) if stmt.principal.all == true
+
+public_principal(stmt) if {
+	stmt.effect == "Allow"
+	is_object(stmt.not_principal)
+}
+
+# narrowing_keys are condition keys that pin the caller to an organization, account,
+# network path or resource.
+narrowing_keys := {
+	"aws:principalorgid",
+	"aws:principalaccount",
+	"aws:principalarn",
+	"kms:calleraccount",
+	"aws:sourceaccount",
+	"aws:sourcearn",
+	"aws:sourcevpce",
+	"aws:sourcevpc",
+}
+
+# account_keys are condition keys whose values are account ids.
+account_keys := {"aws:principalaccount", "kms:calleraccount", "aws:sourceaccount"}
+
+# arn_keys are condition keys whose values are ARNs.
+arn_keys := {"aws:principalarn", "aws:sourcearn"}
+
+# positive_operators require the key to equal or match the values.
+positive_operators := {"StringEquals", "StringEqualsIgnoreCase", "StringLike", "ArnEquals", "ArnLike"}
+
+# narrowing_condition holds when the condition restricts the caller: a narrowing key,
+# a positive operator, no IfExists (an absent key would pass), no ForAllValues (an
+# empty key set would pass), and only specific values.
+narrowing_condition(condition) if {
+	condition.key in narrowing_keys
+	condition.base in positive_operators
+	not condition.if_exists
+	not condition.qualifier == "ForAllValues"
+	values := list_at(condition, "values")
+	count(values) > 0
+	every value in values {
+		specific_value(condition.key, value)
+	}
+}
+
+# specific_value holds for a value that names one thing: no wildcard and no policy
+# variable; an ARN may use wildcards after a 12-digit account field, which pins it to
+# one account.
+specific_value(_, value) if {
+	value != ""
+	not regex.match(`[*?]|\$\{`, value)
+}
+
+specific_value(key, value) if {
+	key in arn_keys
+	not contains(value, "${")
+	regex.match(`^[0-9]{12}$`, split(value, ":")[4])
+}
+
+# narrowed holds when some condition of the statement narrows it.
+narrowed(stmt) if {
+	some condition in list_at(stmt, "conditions")
+	narrowing_condition(condition)
+}
+
+# account_id holds for a 12-digit AWS account id.
+account_id(value) if regex.match(`^[0-9]{12}$`, value)
+
+# statement_accounts is the set of accounts a statement grants to: the accounts of its
+# AWS principals and those named by its narrowing account and ARN conditions.
+statement_accounts(stmt) := {a | some a in list_at(stmt, ["principal", "accounts"])} | {a |
+	some condition in list_at(stmt, "conditions")
+	narrowing_condition(condition)
+	some value in list_at(condition, "values")
+	a := condition_account(condition.key, value)
+}
+
+condition_account(key, value) := value if {
+	key in account_keys
+	account_id(value)
+}
+
+condition_account(key, value) := account if {
+	key in arn_keys
+	account := split(value, ":")[4]
+	account_id(account)
+}
+
+# statement_organizations is the set of organization ids a statement's narrowing
+# aws:PrincipalOrgID conditions grant to.
+statement_organizations(stmt) := {value |
+	some condition in list_at(stmt, "conditions")
+	condition.key == "aws:principalorgid"
+	narrowing_condition(condition)
+	some value in list_at(condition, "values")
+}
+
+# statement_ref names a statement in evidence by index and sid.
+statement_ref(index, stmt) := {"index": index, "sid": object.get(stmt, "sid", "")}

@@ -1,0 +1,129 @@
+package custos.lib.iam_test
+
+import data.custos.lib.iam
+
+test_action_matches_wildcards if {
+	iam.action_matches("secretsmanager:Get*", "secretsmanager:getsecretvalue")
+	iam.action_matches("*", "kms:decrypt")
+	iam.action_matches("kms:De?rypt", "kms:Decrypt")
+	not iam.action_matches("kms:Describe*", "kms:decrypt")
+	not iam.action_matches("secretsmanager:GetSecretValue", "secretsmanager:getsecretvalueextra")
+}
+
+test_glob_metacharacters_match_literally if {
+	iam.resource_matches("arn:aws:s3:::bucket[1]", "arn:aws:s3:::bucket[1]")
+	not iam.resource_matches("arn:aws:s3:::bucket[12]", "arn:aws:s3:::bucket1")
+	iam.resource_matches("arn:aws:s3:::{a,b}", "arn:aws:s3:::{a,b}")
+	not iam.resource_matches("arn:aws:s3:::{a,b}", "arn:aws:s3:::a")
+}
+
+test_resource_wildcard_crosses_delimiters if {
+	iam.resource_matches("arn:aws:secretsmanager:*", "arn:aws:secretsmanager:eu-west-1:123456789012:secret:a.b/c")
+	not iam.resource_matches("arn:aws:secretsmanager:*", "arn:aws:kms:eu-west-1:123456789012:key/1")
+}
+
+test_not_action_applies_to_everything_else if {
+	stmt := {"effect": "Allow", "not_actions": ["iam:*"], "resources": ["*"]}
+	iam.allows_action(stmt, "secretsmanager:getsecretvalue")
+	not iam.allows_action(stmt, "iam:createuser")
+}
+
+test_deny_does_not_allow if {
+	stmt := {"effect": "Deny", "actions": ["*"], "resources": ["*"]}
+	not iam.allows_action(stmt, "kms:decrypt")
+	iam.denies_action(stmt, "kms:decrypt")
+}
+
+test_pattern_covers_all_secrets if {
+	every pattern in [
+		"*",
+		"arn:aws:secretsmanager:*:*:secret:*",
+		"arn:aws:secretsmanager:eu-west-1:123456789012:secret:*",
+		"arn:aws:secretsmanager:*",
+		"arn:*:secretsmanager:*:*:*",
+		"arn:aws:secretsmanager:us-east-?:*:secret:?*",
+	] {
+		iam.pattern_covers_all(pattern, "secretsmanager", "secret:")
+	}
+}
+
+test_pattern_scoped_is_not_all_secrets if {
+	every pattern in [
+		"arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/db-*",
+		"arn:aws:secretsmanager:*:*:secret:app-?????",
+		"arn:aws:kms:*:*:key/*",
+		"arn:aws:secretsmanager:*:*:secret:*-AbCdEf",
+	] {
+		not iam.pattern_covers_all(pattern, "secretsmanager", "secret:")
+	}
+}
+
+test_not_resource_covers_all_unless_it_excludes_all if {
+	iam.covers_all({"not_resources": ["arn:aws:kms:*:*:key/1234"]}, "kms", "key/")
+	not iam.covers_all({"not_resources": ["arn:aws:kms:*:*:key/*"]}, "kms", "key/")
+}
+
+test_all_resources if {
+	iam.all_resources({"resources": ["*"]})
+	iam.all_resources({"resources": ["arn:*"]})
+	iam.all_resources({"not_resources": ["arn:aws:s3:::x"]})
+	not iam.all_resources({"resources": ["arn:aws:*"]})
+	not iam.all_resources({"resources": ["arn:aws:secretsmanager:*:*:secret:*"]})
+}
+
+test_all_actions_and_service_wide if {
+	iam.all_actions_pattern("*")
+	iam.all_actions_pattern("*:*")
+	not iam.all_actions_pattern("kms:*")
+	iam.service_wide_pattern("kms:*", "kms")
+	iam.service_wide_pattern("*", "kms")
+	not iam.service_wide_pattern("kms:de*", "kms")
+}
+
+test_public_principal if {
+	iam.public_principal({"effect": "Allow", "principal": {"all": true}})
+	iam.public_principal({"effect": "Allow", "not_principal": {"all": false, "aws": ["arn:aws:iam::123456789012:root"]}})
+	not iam.public_principal({"effect": "Allow", "principal": {"all": false, "aws": ["arn:aws:iam::123456789012:root"]}})
+	not iam.public_principal({"effect": "Allow", "principal": {"all": false, "service": ["cloudtrail.amazonaws.com"]}})
+}
+
+condition(operator, key, values) := {
+	"operator": operator, "base": operator, "qualifier": "", "if_exists": false,
+	"key": key, "values": values,
+}
+
+test_narrowing_conditions if {
+	iam.narrowing_condition(condition("StringEquals", "aws:principalorgid", ["o-abcdefghij"]))
+	iam.narrowing_condition(condition("StringEquals", "kms:calleraccount", ["123456789012"]))
+	iam.narrowing_condition(condition("ArnLike", "aws:principalarn", ["arn:aws:iam::123456789012:role/*"]))
+	iam.narrowing_condition(condition("StringEquals", "aws:sourcevpce", ["vpce-0abc"]))
+}
+
+test_not_narrowing_conditions if {
+	not iam.narrowing_condition(condition("StringNotEquals", "aws:principalorgid", ["o-abcdefghij"]))
+	not iam.narrowing_condition(condition("StringLike", "aws:principalorgid", ["*"]))
+	not iam.narrowing_condition(condition("StringLike", "aws:principalorgid", ["o-*"]))
+	not iam.narrowing_condition(condition("ArnLike", "aws:principalarn", ["arn:aws:iam::*:role/admin"]))
+	not iam.narrowing_condition(condition("StringEquals", "aws:principalaccount", ["${aws:PrincipalAccount}"]))
+	not iam.narrowing_condition(condition("Bool", "aws:securetransport", ["true"]))
+	not iam.narrowing_condition(condition("StringEquals", "kms:viaservice", ["secretsmanager.eu-west-1.amazonaws.com"]))
+	not iam.narrowing_condition(object.union(condition("StringEquals", "aws:principalorgid", ["o-abcdefghij"]), {"if_exists": true}))
+	not iam.narrowing_condition(object.union(condition("StringEquals", "aws:principalorgid", ["o-abcdefghij"]), {"qualifier": "ForAllValues"}))
+	not iam.narrowing_condition(condition("StringEquals", "aws:principalorgid", []))
+}
+
+test_statement_accounts if {
+	stmt := {
+		"effect": "Allow",
+		"principal": {"all": true, "aws": ["*"]},
+		"conditions": [
+			condition("StringEquals", "aws:principalaccount", ["111111111111"]),
+			condition("ArnLike", "aws:sourcearn", ["arn:aws:cloudtrail:*:222222222222:trail/*"]),
+			condition("StringEquals", "aws:principalorgid", ["o-abcdefghij"]),
+		],
+	}
+	iam.statement_accounts(stmt) == {"111111111111", "222222222222"}
+	iam.statement_organizations(stmt) == {"o-abcdefghij"}
+	iam.statement_accounts({"effect": "Allow", "principal": {"accounts": ["333333333333"]}}) == {"333333333333"}
+	iam.statement_accounts({"effect": "Allow", "principal": null}) == set()
+}

@@ -1,0 +1,28 @@
+package custos.lib.kms_test
+
+import data.custos.lib.kms
+
+key := {
+	"key_id": "1234", "key_manager": "CUSTOMER", "key_spec": "SYMMETRIC_DEFAULT",
+	"key_usage": "ENCRYPT_DECRYPT", "origin": "AWS_KMS", "key_state": "Enabled",
+}
+
+test_can_rotate if {
+	kms.can_rotate(key)
+	not kms.can_rotate(object.union(key, {"key_manager": "AWS"}))
+	not kms.can_rotate(object.union(key, {"key_spec": "RSA_2048"}))
+	not kms.can_rotate(object.union(key, {"key_spec": "HMAC_256", "key_usage": "GENERATE_VERIFY_MAC"}))
+	not kms.can_rotate(object.union(key, {"origin": "EXTERNAL"}))
+	not kms.can_rotate(object.union(key, {"origin": "AWS_CLOUDHSM"}))
+	not kms.can_rotate(object.union(key, {"key_state": "PendingDeletion"}))
+}
+
+test_rotation_period_days if {
+	kms.rotation_period_days(key) == 365
+	kms.rotation_period_days(object.union(key, {"rotation_period_days": 90})) == 90
+}
+
+test_label if {
+	kms.label(key) == "1234"
+	kms.label(object.union(key, {"aliases": ["alias/z", "alias/a"]})) == "alias/a (1234)"
+}
