@@ -241,5 +241,52 @@ statement_organizations(stmt) := {value |
 	some value in list_at(condition, "values")
 }
 
-# statement_ref names a statement in evidence by index and sid.
-statement_ref(index, stmt) := {"index": index, "sid": object.get(stmt, "sid", "")}
+# statement_ref names a statement in evidence: index, sid and actions.
+statement_ref(index, stmt) := {
+	"index": index,
+	"sid": object.get(stmt, "sid", ""),
+	"actions": list_at(stmt, "actions"),
+	"not_actions": list_at(stmt, "not_actions"),
+}
+
+# arn_account is the account field of an ARN.
+arn_account(arn) := split(arn, ":")[4]
+
+# public_statements lists the Allow statements of a resource policy (null for none)
+# that open it to anyone without a narrowing condition.
+public_statements(policy) := [statement_ref(i, stmt) |
+	some i, stmt in policy.statements
+	stmt.effect == "Allow"
+	public_principal(stmt)
+	not narrowed(stmt)
+]
+
+# granted_accounts is the set of accounts the Allow statements of a resource policy
+# grant to (see statement_accounts).
+granted_accounts(policy) := {account |
+	some stmt in policy.statements
+	stmt.effect == "Allow"
+	some account in statement_accounts(stmt)
+}
+
+# statements_granting lists the Allow statements of a resource policy that grant to the account.
+statements_granting(policy, account) := [statement_ref(i, stmt) |
+	some i, stmt in policy.statements
+	stmt.effect == "Allow"
+	account in statement_accounts(stmt)
+]
+
+# granted_organizations is the set of organizations the Allow statements of a resource
+# policy grant to through aws:PrincipalOrgID.
+granted_organizations(policy) := {org |
+	some stmt in policy.statements
+	stmt.effect == "Allow"
+	some org in statement_organizations(stmt)
+}
+
+# statements_granting_organization lists the Allow statements granting to the organization.
+statements_granting_organization(policy, org) := [statement_ref(i, stmt) |
+	some i, stmt in policy.statements
+	stmt.effect == "Allow"
+	org in statement_organizations(stmt)
+]

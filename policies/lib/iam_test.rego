@@ -127,3 +127,19 @@ test_statement_accounts if {
 	iam.statement_accounts({"effect": "Allow", "principal": {"accounts": ["333333333333"]}}) == {"333333333333"}
 	iam.statement_accounts({"effect": "Allow", "principal": null}) == set()
 }
+
+test_resource_policy_summaries if {
+	policy := {"statements": [
+		{"sid": "Owner", "effect": "Allow", "principal": {"all": false, "aws": ["arn:aws:iam::111122223333:root"], "accounts": ["111122223333"]}, "actions": ["kms:*"], "resources": ["*"]},
+		{"effect": "Allow", "principal": {"all": true, "aws": ["*"]}, "actions": ["kms:decrypt"], "resources": ["*"]},
+		{"effect": "Deny", "principal": {"all": true, "aws": ["*"]}, "actions": ["kms:*"], "resources": ["*"]},
+		{"effect": "Allow", "principal": {"all": true, "aws": ["*"]}, "actions": ["kms:encrypt"], "resources": ["*"], "conditions": [condition("StringEquals", "aws:principalorgid", ["o-abcdefghij"])]},
+	]}
+	iam.public_statements(policy) == [{"index": 1, "sid": "", "actions": ["kms:decrypt"], "not_actions": []}]
+	iam.granted_accounts(policy) == {"111122223333"}
+	[ref.index | some ref in iam.statements_granting(policy, "111122223333")] == [0]
+	iam.granted_organizations(policy) == {"o-abcdefghij"}
+	[ref.index | some ref in iam.statements_granting_organization(policy, "o-abcdefghij")] == [3]
+	iam.public_statements(null) == []
+	iam.granted_accounts(null) == set()
+}
