@@ -252,6 +252,37 @@ statement_ref(index, stmt) := {
 # arn_account is the account field of an ARN.
 arn_account(arn) := split(arn, ":")[4]
 
+# owner_account is the account a resource belongs to: input.account.id (pass
+# object.get(input, "account", {})), else the account field of its ARN.
+owner_account(account, arn) := id if {
+	id := account.id
+	id != ""
+} else := arn_account(arn)
+
+# known_organizations is the set of organization ids custos knows the resource's
+# account to be in: the account's own and the configured one, when set.
+known_organizations(account, configured) := {org |
+	some org in [object.get(account, "organization_id", ""), configured]
+	is_string(org)
+	org != ""
+}
+
+# foreign_accounts is the set of accounts a resource policy grants to other than the
+# owner and the trusted ones.
+foreign_accounts(policy, owner, trusted) := {account |
+	some account in granted_accounts(policy)
+	account != owner
+	not account in trusted
+}
+
+# foreign_organizations is the set of organizations a resource policy grants to other
+# than the known ones; empty when no organization is known.
+foreign_organizations(policy, known) := {org |
+	count(known) > 0
+	some org in granted_organizations(policy)
+	not org in known
+}
+
 # public_statements lists the Allow statements of a resource policy (null for none)
 # that open it to anyone without a narrowing condition.
 public_statements(policy) := [statement_ref(i, stmt) |

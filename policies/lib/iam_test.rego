@@ -143,3 +143,15 @@ test_resource_policy_summaries if {
 	iam.public_statements(null) == []
 	iam.granted_accounts(null) == set()
 }
+
+test_foreign_accounts_and_organizations if {
+	policy := {"statements": [{"effect": "Allow", "principal": {"all": false, "accounts": ["111122223333", "444455556666", "777788889999"]}, "actions": ["kms:decrypt"], "conditions": [condition("StringEquals", "aws:principalorgid", ["o-zzzzzzzzzz"])]}]}
+	iam.foreign_accounts(policy, "111122223333", ["777788889999"]) == {"444455556666"}
+	iam.foreign_organizations(policy, {"o-abcdefghij"}) == {"o-zzzzzzzzzz"}
+	iam.foreign_organizations(policy, set()) == set()
+	iam.known_organizations({"organization_id": "o-abcdefghij"}, "") == {"o-abcdefghij"}
+	iam.known_organizations({}, "") == set()
+	iam.owner_account({"id": "111122223333"}, "arn:aws:kms:eu-west-1:444455556666:key/1") == "111122223333"
+	iam.owner_account({"id": ""}, "arn:aws:kms:eu-west-1:444455556666:key/1") == "444455556666"
+	iam.owner_account({}, "arn:aws:kms:eu-west-1:444455556666:key/1") == "444455556666"
+}

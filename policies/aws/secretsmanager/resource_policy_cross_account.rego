@@ -24,35 +24,25 @@ import data.custos.lib.iam
 
 policy := object.get(input.resource, "resource_policy", null)
 
-own_account := id if {
-	id := input.account.id
-	id != ""
-} else := iam.arn_account(input.resource.arn)
+owner := iam.owner_account(object.get(input, "account", {}), input.resource.arn)
+
+known_organizations := iam.known_organizations(object.get(input, "account", {}), data.custos.config.organization_id)
 
 deny contains result if {
-	some account in iam.granted_accounts(policy)
-	account != own_account
-	not account in data.custos.config.trusted_accounts
+	some account in iam.foreign_accounts(policy, owner, data.custos.config.trusted_accounts)
 	result := {
 		"msg": sprintf("secret %s grants access to account %s, which is not trusted", [input.resource.name, account]),
 		"evidence": {
 			"account": account,
-			"resource_account": own_account,
+			"resource_account": owner,
 			"statements": iam.statements_granting(policy, account),
 		},
 		"discriminator": account,
 	}
 }
 
-known_organizations := {org |
-	some org in [object.get(input, ["account", "organization_id"], ""), data.custos.config.organization_id]
-	org != ""
-}
-
 deny contains result if {
-	count(known_organizations) > 0
-	some org in iam.granted_organizations(policy)
-	not org in known_organizations
+	some org in iam.foreign_organizations(policy, known_organizations)
 	result := {
 		"msg": sprintf("secret %s grants access to organization %s, which is not this account's", [input.resource.name, org]),
 		"evidence": {
