@@ -79,10 +79,11 @@ func decodeError(name string, data []byte, err error) error {
 	var typ *json.UnmarshalTypeError
 	switch {
 	case errors.As(err, &syn):
-		line, col := lineCol(data, syn.Offset)
+		// Offset counts the bad byte itself; point at it.
+		line, col := lineCol(data, max(syn.Offset-1, 0))
 		return &InputError{File: name, Line: line, Column: col, Err: fmt.Errorf("invalid JSON: %s", syn.Error())}
 	case errors.As(err, &typ):
-		line, col := lineCol(data, typ.Offset)
+		line, col := lineCol(data, valueStart(data, typ.Offset))
 		return &InputError{File: name, Line: line, Column: col, Path: typ.Field,
 			Err: fmt.Errorf("expected %s, got JSON %s", typ.Type, typ.Value)}
 	case errors.Is(err, io.EOF):
@@ -102,6 +103,39 @@ func decodeError(name string, data []byte, err error) error {
 		return ie
 	}
 	return &InputError{File: name, Err: err}
+}
+
+// valueStart returns where the value that a *json.UnmarshalTypeError reports starts.
+// encoding/json gives the offset just past a literal (string, number, true, false,
+// null), or just past the opening '{' or '[' of an object or array.
+func valueStart(data []byte, off int64) int64 {
+	if off <= 0 || off > int64(len(data)) {
+		return off
+	}
+	i := off - 1
+	switch c := data[i]; {
+	case c == '{' || c == '[':
+		return i
+	case c == '"':
+		for j := i - 1; j >= 0; j-- {
+			if data[j] != '"' {
+				continue
+			}
+			backslashes := 0
+			for k := j - 1; k >= 0 && data[k] == '\\'; k-- {
+				backslashes++
+			}
+			if backslashes%2 == 0 {
+				return j
+			}
+		}
+		return off
+	default:
+		for i > 0 && strings.IndexByte("0123456789+-.eEtrufalsn", data[i-1]) >= 0 {
+			i--
+		}
+		return i
+	}
 }
 
 // lineCol turns a byte offset into a 1-based line and column.

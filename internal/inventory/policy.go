@@ -105,7 +105,10 @@ func (p *Policy) UnmarshalJSON(data []byte) error {
 	}
 	var probe map[string]json.RawMessage
 	if err := json.Unmarshal(data, &probe); err != nil {
-		return err
+		// Kept for Snapshot.validate, which knows where the policy is; the decoder's
+		// own error would carry an offset inside the policy, not in the file.
+		*p = Policy{err: fmt.Errorf("policy document: must be a JSON object or a string, got %.20s", data)}
+		return nil
 	}
 	if _, aws := probe["Statement"]; aws {
 		parsed, err := ParsePolicy(string(data))
