@@ -28,6 +28,7 @@ type Config struct {
 	RequiredTags    []string      `yaml:"required_tags" json:"required_tags"`
 	TrustedAccounts []string      `yaml:"trusted_accounts" json:"trusted_accounts"`
 	OrganizationID  string        `yaml:"organization_id" json:"organization_id"`
+	Access          Access        `yaml:"access" json:"access"`
 	Suppressions    []Suppression `yaml:"suppressions" json:"-"`
 }
 
@@ -160,6 +161,9 @@ func (c *Config) validate() error {
 	}
 	if c.OrganizationID != "" && !regexp.MustCompile(`^o-[a-z0-9]{10,32}$`).MatchString(c.OrganizationID) {
 		return bad(fmt.Sprintf("%q is not an organization id (o-…)", c.OrganizationID), "organization_id")
+	}
+	if err := c.Access.validate(); err != nil {
+		return err
 	}
 	for i := range c.Suppressions {
 		if err := c.Suppressions[i].compile(); err != nil {
