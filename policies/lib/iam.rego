@@ -143,6 +143,14 @@ service_wide_pattern(pattern, service) if {
 	}
 }
 
+# full_admin holds for an Allow of every action on every resource.
+full_admin(stmt) if {
+	stmt.effect == "Allow"
+	some pattern in list_at(stmt, "actions")
+	all_actions_pattern(pattern)
+	all_resources(stmt)
+}
+
 # public_principal holds when the statement's principal is anyone: "*", {"AWS": "*"}, or
 # an Allow with NotPrincipal (everyone but the listed principals).
 public_principal(stmt) if stmt.principal.all == true
@@ -248,6 +256,37 @@ statement_ref(index, stmt) := {
 	"actions": list_at(stmt, "actions"),
 	"not_actions": list_at(stmt, "not_actions"),
 }
+
+# statement_detail describes an identity-policy statement in evidence: statement_ref plus
+# its resources and the condition keys it carries.
+statement_detail(index, stmt) := object.union(statement_ref(index, stmt), {
+	"resources": list_at(stmt, "resources"),
+	"not_resources": list_at(stmt, "not_resources"),
+	"condition_keys": sort({c.key | some c in list_at(stmt, "conditions")}),
+})
+
+# allowing_on_all lists the statements of a policy that allow the action on every
+# resource of the kind (see covers_all).
+allowing_on_all(policy, action, service, prefix) := [statement_detail(i, stmt) |
+	some i, stmt in policy.statements
+	allows_action(stmt, action)
+	covers_all(stmt, service, prefix)
+]
+
+# denied_for_all holds when an unconditional Deny statement of the policy takes the
+# action away on every resource of the kind, cancelling any Allow in the same policy.
+denied_for_all(policy, action, service, prefix) if {
+	some stmt in policy.statements
+	denies_action(stmt, action)
+	covers_all(stmt, service, prefix)
+	count(list_at(stmt, "conditions")) == 0
+}
+
+# policy_label names an identity policy resource (aws.iam.policy) in messages.
+policy_label(policy) := sprintf("inline policy %s of %s", [policy.name, policy.principal_arn]) if {
+	policy.kind == "inline"
+	is_string(policy.principal_arn)
+} else := sprintf("policy %s", [policy.name])
 
 # arn_account is the account field of an ARN.
 arn_account(arn) := split(arn, ":")[4]

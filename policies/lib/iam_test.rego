@@ -155,3 +155,27 @@ test_foreign_accounts_and_organizations if {
 	iam.owner_account({"id": ""}, "arn:aws:kms:eu-west-1:444455556666:key/1") == "444455556666"
 	iam.owner_account({}, "arn:aws:kms:eu-west-1:444455556666:key/1") == "444455556666"
 }
+
+test_allowing_on_all_and_denied_for_all if {
+	policy := {"statements": [
+		{"sid": "Read", "effect": "Allow", "actions": ["secretsmanager:get*"], "resources": ["arn:aws:secretsmanager:*:*:secret:*"], "conditions": [condition("StringEquals", "aws:requestedregion", ["eu-west-1"])]},
+		{"sid": "Scoped", "effect": "Allow", "actions": ["secretsmanager:getsecretvalue"], "resources": ["arn:aws:secretsmanager:*:*:secret:app/*"]},
+	]}
+	[d.sid | some d in iam.allowing_on_all(policy, "secretsmanager:getsecretvalue", "secretsmanager", "secret:")] == ["Read"]
+	[d.condition_keys | some d in iam.allowing_on_all(policy, "secretsmanager:getsecretvalue", "secretsmanager", "secret:")] == [["aws:requestedregion"]]
+	not iam.denied_for_all(policy, "secretsmanager:getsecretvalue", "secretsmanager", "secret:")
+	iam.denied_for_all({"statements": [{"effect": "Deny", "actions": ["secretsmanager:*"], "resources": ["*"]}]}, "secretsmanager:getsecretvalue", "secretsmanager", "secret:")
+	not iam.denied_for_all({"statements": [{"effect": "Deny", "actions": ["secretsmanager:*"], "resources": ["*"], "conditions": [condition("Bool", "aws:multifactorauthpresent", ["false"])]}]}, "secretsmanager:getsecretvalue", "secretsmanager", "secret:")
+}
+
+test_policy_label if {
+	iam.policy_label({"name": "app", "kind": "inline", "principal_arn": "arn:aws:iam::111122223333:role/app"}) == "inline policy app of arn:aws:iam::111122223333:role/app"
+	iam.policy_label({"name": "app", "kind": "managed", "arn": "arn:aws:iam::111122223333:policy/app"}) == "policy app"
+}
+
+test_full_admin if {
+	iam.full_admin({"effect": "Allow", "actions": ["*"], "resources": ["*"]})
+	not iam.full_admin({"effect": "Allow", "actions": ["*"], "resources": ["arn:aws:s3:::b"]})
+	not iam.full_admin({"effect": "Deny", "actions": ["*"], "resources": ["*"]})
+	not iam.full_admin({"effect": "Allow", "not_actions": ["iam:*"], "resources": ["*"]})
+}
