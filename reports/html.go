@@ -118,9 +118,9 @@ func (HTML) Write(w io.Writer, r Report) error {
 	if err := tmpl.Execute(&buf, view); err != nil {
 		return fmt.Errorf("html report: %w", err)
 	}
-	// The template and assets hold no bidirectional controls, so every one in the page came
-	// from data and is shown as an escape.
-	if _, err := io.WriteString(w, revealBidi(buf.String())); err != nil {
+	// The template and assets hold no control characters but newline and tab, so every
+	// other one in the page came from data and is shown as an escape.
+	if _, err := io.WriteString(w, revealControls(buf.String())); err != nil {
 		return fmt.Errorf("html report: %w", err)
 	}
 	return nil
@@ -260,15 +260,16 @@ func prettyJSON(v map[string]any) (string, error) {
 	return string(bytes.TrimRight(buf.Bytes(), "\n")), nil
 }
 
-// revealBidi writes bidirectional control characters as visible \uXXXX escapes, so a name
-// or evidence value cannot reorder the text around it on screen ("Trojan Source").
-func revealBidi(s string) string {
-	if !strings.ContainsFunc(s, isBidiControl) {
+// revealControls writes control characters other than newline and tab, and bidirectional
+// controls, as visible \uXXXX escapes: a name or evidence value cannot reorder the text
+// around it on screen ("Trojan Source") or hide characters.
+func revealControls(s string) string {
+	if !strings.ContainsFunc(s, isHiddenControl) {
 		return s
 	}
 	var b strings.Builder
 	for _, r := range s {
-		if isBidiControl(r) {
+		if isHiddenControl(r) {
 			fmt.Fprintf(&b, "\\u%04x", r)
 			continue
 		}
@@ -277,4 +278,6 @@ func revealBidi(s string) string {
 	return b.String()
 }
 
-func isBidiControl(r rune) bool { return unicode.Is(unicode.Bidi_Control, r) }
+func isHiddenControl(r rune) bool {
+	return (unicode.IsControl(r) && r != '\n' && r != '\t') || unicode.Is(unicode.Bidi_Control, r)
+}

@@ -134,6 +134,8 @@ func TestHTMLEscapesDataAndRunsUnderCSP(t *testing.T) {
 		assert.Contains(t, p.text, `"team": "</style><script>alert(\"style\")</script>"`, "evidence is shown as JSON text")
 		assert.Contains(t, strings.Join(p.attrs, "\n"), hostileScript, "attribute values are escaped, not dropped")
 		assert.NotContains(t, p.text, "\u202e", "bidi overrides cannot reorder the page")
+		assert.NotContains(t, p.text, "\x1b")
+		assert.Contains(t, p.text, `\u001b[31mred`)
 		assert.Contains(t, p.text, `\u202eevil`, "they are shown as escapes")
 	})
 }
@@ -183,8 +185,7 @@ func TestHTMLInChromium(t *testing.T) {
 			assert.Contains(t, dom, `data-custos-css="applied"`, "the stylesheet applied under the CSP")
 			assert.Contains(t, dom, `data-csp-violations="0"`, "no CSP violation after the script started")
 			n := len(c.report.Findings)
-			assert.Contains(t, dom, `data-shown="`+strconv.Itoa(n)+`"`)
-			assert.Contains(t, dom, "Showing "+strconv.Itoa(n)+" of "+strconv.Itoa(n)+" findings", "the script counted the rows")
+			assert.Equal(t, "Showing "+strconv.Itoa(n)+" of "+strconv.Itoa(n)+" findings", shownText(dom), "the script counted the rows")
 			assert.Equal(t, n, strings.Count(dom, `<tbody class="finding `), "every finding has a row")
 			assert.NotContains(t, dom, "<script>alert")
 
@@ -197,6 +198,32 @@ func TestHTMLInChromium(t *testing.T) {
 			}
 		})
 	}
+
+	// Filters preset from the fragment are applied by the script in the browser.
+	t.Run("filters", func(t *testing.T) {
+		r := cloudMixedReport()
+		dir := t.TempDir()
+		page := filepath.Join(dir, "custos.html")
+		require.NoError(t, os.WriteFile(page, render(t, "html", r), 0o600))
+		tests := []struct {
+			fragment string
+			want     int
+		}{
+			{fragment: "severity=high", want: 2},
+			{fragment: "status=suppressed", want: 1},
+			{fragment: "status=error&severity=medium", want: 1},
+			{fragment: "rule=aws-kms-rotation-disabled", want: 2},
+			{fragment: "q=legacy", want: 2},
+			{fragment: "q=%3Cscript%3Ealert", want: 3}, // two names and one evidence value
+			{fragment: "severity=low&status=suppressed", want: 0},
+		}
+		for _, tt := range tests {
+			dom, log := runChromium(t, chromium, dir, "--dump-dom", "file://"+page+"#"+tt.fragment)
+			assert.NotRegexp(t, cspViolation, log)
+			assert.Equal(t, "Showing "+strconv.Itoa(tt.want)+" of "+strconv.Itoa(len(r.Findings))+" findings", shownText(dom), tt.fragment)
+			assert.Len(t, hiddenRow.FindAllString(dom, -1), len(r.Findings)-tt.want, "hidden rows for %s", tt.fragment)
+		}
+	})
 
 	// The same page with one character of the script hash changed: the browser must refuse
 	// the script, which shows both that the CSP is enforced and that this test can fail.
@@ -246,6 +273,18 @@ func runChromium(t *testing.T, chromium, dir string, args ...string) (dom, log s
 	require.NoError(t, err, "chromium: %s", lastLines(stderr.String(), 20))
 	return stdout.String(), stderr.String()
 }
+
+// shownText is the row count the script writes into the page.
+func shownText(dom string) string {
+	m := regexp.MustCompile(`<span id="shown"[^>]*>([^<]*)</span>`).FindStringSubmatch(dom)
+	if m == nil {
+		return "(no count element)"
+	}
+	return m[1]
+}
+
+// hiddenRow matches a finding's <tbody> the script has hidden.
+var hiddenRow = regexp.MustCompile(`<tbody class="finding [^>]*\bhidden=`)
 
 // cspViolation matches the console message Chromium logs when the CSP blocks something.
 var cspViolation = regexp.MustCompile(`(?i)violates the following Content Security Policy|refused to (execute|apply|load)`)

@@ -128,6 +128,21 @@
     });
   }
 
+  // Filters can be preset from the fragment, e.g. custos.html#severity=high&status=open&q=prod,
+  // so a filtered view can be linked to.
+  var hash = window.location.hash.slice(1);
+  if (hash.indexOf("=") !== -1) {
+    var params = new URLSearchParams(hash);
+    ["severity", "status", "rule"].forEach(function (k) {
+      if (filters[k] && params.has(k)) {
+        filters[k].value = params.get(k);
+      }
+    });
+    if (filters.text && params.has("q")) {
+      filters.text.value = params.get("q");
+    }
+  }
+
   apply();
   root.setAttribute("data-custos-ready", "true");
 }());
