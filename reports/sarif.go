@@ -274,20 +274,22 @@ func sarifResult(f finding.Finding, ruleIndex int) (*sarif.Result, error) {
 	loc.LogicalLocations = []*sarif.LogicalLocation{ll}
 	res.Locations = []*sarif.Location{loc}
 
-	if f.Status == finding.Suppressed && f.Suppression != nil && !f.Suppression.Expired {
+	res.Suppressions = nil
+	if f.Status == finding.Suppressed {
+		// The status decides; the suppression record, when there is one, explains.
 		s := sarif.NewSuppression()
 		s.Kind = ptr("external")
 		s.Status = ptr("accepted")
-		s.Justification = ptr(f.Suppression.Reason)
-		props := sarif.NewPropertyBag()
-		props.Add("owner", f.Suppression.Owner)
-		if f.Suppression.Expires != "" {
-			props.Add("expires", f.Suppression.Expires)
+		if sup := f.Suppression; sup != nil {
+			s.Justification = ptr(sup.Reason)
+			props := sarif.NewPropertyBag()
+			props.Add("owner", sup.Owner)
+			if sup.Expires != "" {
+				props.Add("expires", sup.Expires)
+			}
+			s.Properties = props
 		}
-		s.Properties = props
 		res.Suppressions = []*sarif.Suppression{s}
-	} else {
-		res.Suppressions = nil
 	}
 
 	props := sarif.NewPropertyBag()

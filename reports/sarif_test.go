@@ -267,6 +267,16 @@ func TestResourceURI(t *testing.T) {
 	}
 }
 
+func TestSARIFSuppressedWithoutRecordIsStillSuppressed(t *testing.T) {
+	f := repositoryReport().Findings[1]
+	require.Equal(t, finding.Suppressed, f.Status)
+	f.Suppression = nil
+	log := readSARIF(t, Report{Tool: fixtureTool(), Findings: []finding.Finding{f}})
+	res := log.Runs[0].Results[0]
+	require.Len(t, res.Suppressions, 1)
+	assert.Equal(t, "accepted", res.Suppressions[0].Status)
+}
+
 func TestSARIFExpiredSuppressionIsNotSuppressed(t *testing.T) {
 	r := cloudMixedReport()
 	log := readSARIF(t, r)
