@@ -3,7 +3,9 @@ package inventory
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"net/url"
 	"sort"
 	"strconv"
@@ -82,9 +84,10 @@ func ParsePolicy(text string) (Policy, error) {
 		text = unescaped
 	}
 	var raw awsPolicy
-	dec := json.NewDecoder(strings.NewReader(text))
-	dec.UseNumber()
-	if err := dec.Decode(&raw); err != nil {
+	// An element AWS's grammar does not have (a typo such as "Statment", or a canonical
+	// document held in a string) would otherwise be dropped and the policy read as
+	// granting less than it does.
+	if err := strictUnmarshal([]byte(text), &raw); err != nil {
 		return Policy{}, fmt.Errorf("policy document: %w", err)
 	}
 	return raw.canonical()
@@ -181,12 +184,12 @@ func (a awsPolicy) canonical() (Policy, error) {
 	case len(body) == 0 || string(body) == "null":
 		// A policy without statements grants nothing.
 	case body[0] == '[':
-		if err := json.Unmarshal(body, &stmts); err != nil {
+		if err := strictUnmarshal(body, &stmts); err != nil {
 			return p, fmt.Errorf("policy document: Statement: %w", err)
 		}
 	default:
 		var one awsStatement
-		if err := json.Unmarshal(body, &one); err != nil {
+		if err := strictUnmarshal(body, &one); err != nil {
 			return p, fmt.Errorf("policy document: Statement: %w", err)
 		}
 		stmts = []awsStatement{one}
@@ -373,6 +376,19 @@ func conditionValues(raw json.RawMessage) ([]string, error) {
 		}
 	}
 	return out, nil
+}
+
+// strictUnmarshal decodes one JSON value, refusing fields that v does not have.
+func strictUnmarshal(data []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return err
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return errors.New("unexpected data after the policy document")
+	}
+	return nil
 }
 
 // stringList is AWS's string-or-list.
