@@ -23,9 +23,9 @@ var _ Writer = Table{}
 
 // Column widths (in terminal cells) beyond which cells wrap.
 const (
-	tableRuleWidth     = 40
-	tableResourceWidth = 36
-	tableMessageWidth  = 56
+	tableRuleWidth     = 50
+	tableResourceWidth = 32
+	tableMessageWidth  = 50
 	tableStatusWidth   = 20
 	tableErrorWidth    = 60
 )
