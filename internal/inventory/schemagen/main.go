@@ -50,7 +50,7 @@ func run(args []string) error {
 		return err
 	}
 	if fs.NArg() == 0 {
-		return errors.New("usage: schemagen [-src dir] output.json...")
+		return errors.New("usage: schemagen [-src dir] output.json [output.json]")
 	}
 	data, err := Generate(*src)
 	if err != nil {
@@ -216,11 +216,12 @@ func tune(s *jsonschema.Schema) error {
 		return err
 	}
 	// Exactly one of actions and not_actions; not both resources and not_resources,
-	// nor both principal and not_principal.
+	// nor both principal and not_principal. (Not allOf: OPA's schema type checker,
+	// which reads this file for the Rego rules, merges allOf branches as types.)
 	stmt.OneOf = []*jsonschema.Schema{{Required: []string{"actions"}}, {Required: []string{"not_actions"}}}
-	stmt.AllOf = []*jsonschema.Schema{
-		{Not: &jsonschema.Schema{Required: []string{"resources", "not_resources"}}},
-		{Not: &jsonschema.Schema{Required: []string{"principal", "not_principal"}}},
+	stmt.DependentSchemas = map[string]*jsonschema.Schema{
+		"resources": {Not: &jsonschema.Schema{Required: []string{"not_resources"}}},
+		"principal": {Not: &jsonschema.Schema{Required: []string{"not_principal"}}},
 	}
 
 	canonical, err := def("Policy")
@@ -248,6 +249,9 @@ func tune(s *jsonschema.Schema) error {
 }
 
 // nullableCollections lets each required array or map property of d also be null.
+// It widens "type" to a list ("array", "null") rather than wrapping the property in
+// anyOf: OPA's schema type checker, which reads this file for the Rego rules, turns an
+// anyOf into a union and stops checking the paths below it.
 func nullableCollections(name string, d *jsonschema.Schema, defs jsonschema.Definitions) error {
 	if d.Properties == nil {
 		return nil
@@ -260,27 +264,20 @@ func nullableCollections(name string, d *jsonschema.Schema, defs jsonschema.Defi
 		if !ok {
 			return fmt.Errorf("definition %q requires %q but has no such property", name, req)
 		}
-		if !isCollection(p, defs) {
-			continue
+		if ref, ok := strings.CutPrefix(p.Ref, "#/$defs/"); ok {
+			if p = defs[ref]; p == nil {
+				return fmt.Errorf("definition %q: property %q refers to a missing definition %q", name, req, ref)
+			}
 		}
-		desc := p.Description
-		p.Description = ""
-		d.Properties.Set(req, &jsonschema.Schema{
-			Description: desc,
-			AnyOf:       []*jsonschema.Schema{p, {Type: "null"}},
-		})
+		if p.Type == "array" || (p.Type == "object" && p.Properties == nil) {
+			if p.Extras == nil {
+				p.Extras = map[string]any{}
+			}
+			p.Extras["type"] = []string{p.Type, "null"}
+			p.Type = ""
+		}
 	}
 	return nil
-}
-
-func isCollection(p *jsonschema.Schema, defs jsonschema.Definitions) bool {
-	if ref, ok := strings.CutPrefix(p.Ref, "#/$defs/"); ok {
-		p = defs[ref]
-		if p == nil {
-			return false
-		}
-	}
-	return p.Type == "array" || (p.Type == "object" && p.Properties == nil)
 }
 
 // awsGrammar returns the definitions of a policy document as AWS writes it, the second

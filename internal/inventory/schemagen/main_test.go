@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/open-policy-agent/opa/v1/ast"
+	"github.com/open-policy-agent/opa/v1/util"
 	"github.com/santhosh-tekuri/jsonschema/v6"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -101,6 +103,48 @@ func TestRunErrors(t *testing.T) {
 			err := run(tt.args)
 			require.Error(t, err)
 			assert.True(t, strings.Contains(err.Error(), tt.want), "error %q should mention %q", err, tt.want)
+		})
+	}
+}
+
+// The Rego rules are type-checked against this schema (METADATA schemas annotations):
+// OPA must find a misspelt path at every depth, inside the nullable lists and maps and
+// inside the three-form policy documents, and accept the real ones.
+func TestOPATypeChecksAgainstSchema(t *testing.T) {
+	data, err := Generate("..")
+	require.NoError(t, err)
+	var doc any
+	require.NoError(t, util.UnmarshalJSON(data, &doc))
+	schemas := ast.NewSchemaSet()
+	schemas.Put(ast.MustParseRef("schema.snapshot"), doc)
+
+	const head = "# METADATA\n# scope: package\n# schemas:\n#   - input: schema.snapshot\npackage t\n\n"
+	tests := []struct {
+		name, body string
+		ok         bool
+	}{
+		{name: "top level", body: `x := input.generated_at`, ok: true},
+		{name: "top level misspelt", body: `x := input.acounts`},
+		{name: "nullable list", body: `x := input.accounts[0].secrets[0].rotation_enabled`, ok: true},
+		{name: "nullable list misspelt", body: `x := input.accounts[0].secrets[0].rotaton_enabled`},
+		{name: "nullable map", body: `x := input.accounts[0].keys[0].tags.owner`, ok: true},
+		{name: "policy document", body: `x := input.accounts[0].keys[0].key_policy.statements[0].principal.accounts[0]`, ok: true},
+		{name: "policy document misspelt", body: `x := input.accounts[0].keys[0].key_policy.statements[0].principal.alll`},
+		{name: "iteration", body: "x contains a if {\n\tsome r in input.accounts[_].iam.roles\n\ta := r.last_used_date\n}", ok: true},
+		{name: "iteration misspelt", body: "x contains a if {\n\tsome r in input.accounts[_].iam.roles\n\ta := r.last_used\n}"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			mod, err := ast.ParseModuleWithOpts("t.rego", head+tt.body, ast.ParserOptions{ProcessAnnotation: true})
+			require.NoError(t, err)
+			c := ast.NewCompiler().WithSchemas(schemas).WithUseTypeCheckAnnotations(true)
+			c.Compile(map[string]*ast.Module{"t.rego": mod})
+			if tt.ok {
+				assert.False(t, c.Failed(), "%v", c.Errors)
+				return
+			}
+			require.True(t, c.Failed(), "OPA should refuse the misspelt path")
+			assert.Contains(t, c.Errors.Error(), "undefined ref")
 		})
 	}
 }
