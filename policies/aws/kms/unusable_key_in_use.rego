@@ -26,11 +26,13 @@ deny contains result if {
 	secrets := [arn | some arn in object.get(input, ["context", "used_by_secrets"], [])]
 	trails := [arn | some arn in object.get(input, ["context", "used_by_trails"], [])]
 	count(secrets) + count(trails) > 0
+	users := concat(" and ", [phrase |
+		some [n, noun] in [[count(secrets), "secret"], [count(trails), "trail"]]
+		n > 0
+		phrase := counted(n, noun)
+	])
 	result := {
-		"msg": sprintf(
-			"KMS key %s is %s but %d secrets and %d trails still encrypt with it",
-			[kms.label(input.resource), input.resource.key_state, count(secrets), count(trails)],
-		),
+		"msg": sprintf("KMS key %s is %s but still encrypts %s", [kms.label(input.resource), input.resource.key_state, users]),
 		"evidence": {
 			"key_state": input.resource.key_state,
 			"deletion_date": object.get(input.resource, "deletion_date", null),
@@ -39,3 +41,7 @@ deny contains result if {
 		},
 	}
 }
+
+counted(1, noun) := sprintf("1 %s", [noun])
+
+counted(n, noun) := sprintf("%d %ss", [n, noun]) if n != 1

@@ -26,6 +26,7 @@ test_deny_pending_deletion_used_by_secret if {
 	some r in results
 	r.evidence.used_by_secrets == [secret_arn]
 	r.evidence.deletion_date == "2025-01-30T00:00:00Z"
+	r.msg == "KMS key 1234abcd-12ab-34cd-56ef-1234567890ab is PendingDeletion but still encrypts 1 secret"
 }
 
 test_deny_disabled_used_by_trail if {
@@ -45,4 +46,10 @@ test_pass_no_context if {
 
 test_pass_enabled_key_in_use if {
 	count(unusable_key_in_use.deny) == 0 with input as {"resource": object.union(key, {"key_state": "Enabled", "enabled": true}), "context": {"used_by_secrets": [secret_arn], "used_by_trails": [trail_arn]}}
+}
+
+test_deny_message_counts_both if {
+	results := unusable_key_in_use.deny with input as {"resource": key, "context": {"used_by_secrets": [secret_arn, "arn:aws:secretsmanager:eu-west-1:111122223333:secret:b-AbCdEf"], "used_by_trails": [trail_arn]}}
+	some r in results
+	endswith(r.msg, "but still encrypts 2 secrets and 1 trail")
 }
