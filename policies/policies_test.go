@@ -346,8 +346,9 @@ func TestRego(t *testing.T) {
 	}
 }
 
-// TestCatalog checks the rules' METADATA, names, tests and formatting, and that rules
-// and helpers compile in strict mode without their tests.
+// TestCatalog checks the rules' METADATA, names, tests and formatting, that rules and
+// helpers compile in strict mode without their tests, and that docs/policies.md lists
+// every rule.
 func TestCatalog(t *testing.T) {
 	files := regoFiles(t, policies.FS)
 	rules, problems := checkCatalog(files, documentedResourceTypes(t))
@@ -355,6 +356,13 @@ func TestCatalog(t *testing.T) {
 		t.Error(p)
 	}
 	assert.GreaterOrEqual(t, len(rules), 17, "built-in rule count")
+
+	doc, err := os.ReadFile("../docs/policies.md")
+	require.NoError(t, err)
+	for _, r := range rules {
+		row := "| `" + r.ID + "` | " + r.Severity + " | `" + r.ResourceType + "` |"
+		assert.True(t, strings.Contains(string(doc), row), "docs/policies.md: no row starting %s", row)
+	}
 
 	withoutTests := map[string][]byte{}
 	for name, src := range files {
