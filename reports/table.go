@@ -33,7 +33,7 @@ const (
 // Write renders r as text.
 func (Table) Write(w io.Writer, r Report) error {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s %s: %s as %s, %s to %s\n\n",
+	fmt.Fprintf(&b, "%s %s\nscope:    %s\nidentity: %s\nrun:      %s to %s\n\n",
 		terminalSafe(orDash(r.Tool.Name)), terminalSafe(orDash(r.Tool.Version)),
 		terminalSafe(orDash(r.Run.Scope)), terminalSafe(orDash(r.Run.Identity)),
 		timestamp(r.Run.StartedAt), timestamp(r.Run.FinishedAt))
