@@ -29,7 +29,7 @@ func TestAccessRejectsBadValues(t *testing.T) {
 		{"bad cidr", "access:\n  trusted_cidrs: [\"10.0.0.0/33\"]\n", `x.yaml:2: access.trusted_cidrs: "10.0.0.0/33" is not a CIDR range`},
 		{"upper-case agent", "access:\n  scanner_user_agents: [TruffleHog]\n", `x.yaml:2: access.scanner_user_agents: "TruffleHog": entries must be non-empty and lower case`},
 		{"mad factor", "access:\n  kms_mad_factor: 0.5\n", "x.yaml:2: access.kms_mad_factor: must be between 1 and 100, got 0.5"},
-		{"unknown key", "access:\n  burst_minutes: 5\n", "field burst_minutes not found"},
+		{"unknown key", "access:\n  burst_minutes: 5\n", "unknown key burst_minutes"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

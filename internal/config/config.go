@@ -115,7 +115,7 @@ func Parse(name string, data []byte, base Config) (Config, error) {
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
 	if err := dec.Decode(&cfg); err != nil {
-		return cfg, fmt.Errorf("%s: %s", name, strings.TrimPrefix(err.Error(), "yaml: "))
+		return cfg, yamlError(name, err)
 	}
 	if err := cfg.validate(); err != nil {
 		var ke *keyError
@@ -125,6 +125,33 @@ func Parse(name string, data []byte, base Config) (Config, error) {
 		return cfg, fmt.Errorf("%s: %w", name, err)
 	}
 	return cfg, nil
+}
+
+var (
+	yamlLine     = regexp.MustCompile(`^line (\d+): (.*)$`)
+	yamlNotFound = regexp.MustCompile(`^field (\S+) not found in type .*$`)
+)
+
+// yamlError turns yaml.v3's decoding errors into one line per problem of the form
+// file:line: message, with unknown fields named as unknown keys.
+func yamlError(name string, err error) error {
+	var te *yaml.TypeError
+	if !errors.As(err, &te) {
+		return fmt.Errorf("%s: %s", name, strings.TrimPrefix(err.Error(), "yaml: "))
+	}
+	lines := make([]string, 0, len(te.Errors))
+	for _, e := range te.Errors {
+		msg := e
+		prefix := name
+		if m := yamlLine.FindStringSubmatch(e); m != nil {
+			prefix, msg = name+":"+m[1], m[2]
+		}
+		if m := yamlNotFound.FindStringSubmatch(msg); m != nil {
+			msg = "unknown key " + m[1]
+		}
+		lines = append(lines, prefix+": "+msg)
+	}
+	return errors.New(strings.Join(lines, "\n"))
 }
 
 type keyError struct {
