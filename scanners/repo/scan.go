@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"github.com/gitleaks/go-gitdiff/gitdiff"
+	"github.com/zricethezav/gitleaks/v8/cmd/scm"
 	"github.com/zricethezav/gitleaks/v8/config"
 	"github.com/zricethezav/gitleaks/v8/detect"
 	"github.com/zricethezav/gitleaks/v8/report"
@@ -109,9 +110,10 @@ type Result struct {
 
 // Stats counts what a scan read and skipped.
 type Stats struct {
-	Files   int   `json:"files"`
-	Bytes   int64 `json:"bytes"`
-	Commits int   `json:"commits"`
+	Files int   `json:"files"`
+	Bytes int64 `json:"bytes"`
+	// Commits counts the commits whose patches added or changed a file.
+	Commits int `json:"commits"`
 	// Matches is the number of matches before deduplication.
 	Matches            int `json:"matches"`
 	Ignored            int `json:"ignored"`
@@ -417,7 +419,11 @@ func (s *scan) scanDiff(ctx context.Context, shallow bool) (string, error) {
 	if err := s.scanPatches(ctx, args); err != nil {
 		return "", err
 	}
-	return fmt.Sprintf("lines added by %s...%s (merge base %s..%s)", base, head, short(mb), short(headID)), nil
+	count, err := gitOutput(ctx, s.root, "rev-list", "--count", mb+".."+headID)
+	if err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("lines added by %s...%s: %s commits, %s..%s", base, head, strings.TrimSpace(count), short(mb), short(headID)), nil
 }
 
 func (s *scan) scanStaged(ctx context.Context) (string, error) {
@@ -447,7 +453,8 @@ func (s *scan) scanPatches(ctx context.Context, args []string) error {
 	err := streamPatches(gctx, s.root, args, func(f *gitdiff.File) error {
 		var commit *sources.CommitInfo
 		if h := f.PatchHeader; h != nil && h.SHA != "" {
-			commit = &sources.CommitInfo{SHA: h.SHA, Date: h.AuthorDate.UTC().Format(time.RFC3339)}
+			commit = &sources.CommitInfo{SHA: h.SHA, Date: h.AuthorDate.UTC().Format(time.RFC3339),
+				Remote: &sources.RemoteInfo{Platform: scm.NoPlatform}}
 			if h.Author != nil {
 				commit.AuthorName, commit.AuthorEmail = h.Author.Name, h.Author.Email
 			}
@@ -560,6 +567,11 @@ func (s *scan) detect(ctx context.Context, frag sources.Fragment) {
 	}
 	s.stats.matches.Add(int64(len(raw)))
 	for _, r := range preferSpecific(raw, s.eng.rules) {
+		// gitleaks counts columns from the preceding newline on every line but a
+		// fragment's first, one too many
+		if r.StartLine > frag.StartLine && r.StartColumn > 1 {
+			r.StartColumn--
+		}
 		c := s.newCandidate(r)
 		if c == nil {
 			continue
