@@ -137,7 +137,7 @@ func jsonPlace(data []byte, err error) error {
 	var off int64
 	switch e := err.(type) {
 	case *json.SyntaxError:
-		off = e.Offset
+		off = e.Offset - 1 // the offending character
 	case *json.UnmarshalTypeError:
 		off = e.Offset
 	default:

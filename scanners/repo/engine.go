@@ -284,7 +284,27 @@ func extendViper(base, ext config.ViperConfig, disabled []string) config.ViperCo
 		}
 		out.Rules[i] = b
 	}
-	out.Allowlists = append(append(out.Allowlists[:0:0], ext.Allowlists...), base.Allowlists...)
+	out.Allowlists = append(out.Allowlists[:0:0], ext.Allowlists...)
+	for _, a := range base.Allowlists {
+		if len(a.TargetRules) > 0 {
+			// an allowlist only for disabled rules goes with them
+			var targets []string
+			for _, id := range a.TargetRules {
+				if !off[id] {
+					targets = append(targets, id)
+				}
+			}
+			if len(targets) == 0 {
+				continue
+			}
+			if len(targets) != len(a.TargetRules) {
+				c := *a
+				c.TargetRules = targets
+				a = &c
+			}
+		}
+		out.Allowlists = append(out.Allowlists, a)
+	}
 	return out
 }
 
