@@ -28,6 +28,8 @@ const (
 	DefaultMaxAttempts = 8
 	// DefaultMaxBackoff is the longest pause between two attempts.
 	DefaultMaxBackoff = 20 * time.Second
+	// DefaultCallTimeout bounds one attempt of one call.
+	DefaultCallTimeout = time.Minute
 )
 
 // Service names, as in IAM actions and coverage records.
@@ -89,6 +91,10 @@ type Options struct {
 	// are ignored when the configuration carries its own Retryer.
 	MaxAttempts int
 	MaxBackoff  time.Duration
+	// CallTimeout bounds one attempt of one call (a timed-out attempt is retried);
+	// DefaultCallTimeout when 0. It is ignored when the configuration carries an HTTP
+	// client that is not the SDK's own.
+	CallTimeout time.Duration
 	// Logger receives structured logs; nothing is logged when nil.
 	Logger *slog.Logger
 	// Progress is told about every task; nil for none.
@@ -238,8 +244,12 @@ func newRun(cfg awssdk.Config, opts Options) (*run, error) {
 	if opts.Concurrency == 0 {
 		opts.Concurrency = DefaultConcurrency
 	}
-	if opts.MaxAttempts < 0 || opts.MaxBackoff < 0 {
-		return nil, fmt.Errorf("max attempts %d, max backoff %s: want positive values", opts.MaxAttempts, opts.MaxBackoff)
+	if opts.MaxAttempts < 0 || opts.MaxBackoff < 0 || opts.CallTimeout < 0 {
+		return nil, fmt.Errorf("max attempts %d, max backoff %s, call timeout %s: want positive values",
+			opts.MaxAttempts, opts.MaxBackoff, opts.CallTimeout)
+	}
+	if opts.CallTimeout == 0 {
+		opts.CallTimeout = DefaultCallTimeout
 	}
 	if opts.MaxAttempts == 0 {
 		opts.MaxAttempts = DefaultMaxAttempts
@@ -298,7 +308,7 @@ func newRun(cfg awssdk.Config, opts Options) (*run, error) {
 			if t.MaxIdleConns < 2*opts.Concurrency {
 				t.MaxIdleConns = 2 * opts.Concurrency
 			}
-		})
+		}).WithTimeout(opts.CallTimeout)
 	}
 	return &run{
 		opts:     opts,

@@ -6,6 +6,7 @@ import (
 	"sort"
 	"sync"
 	"testing"
+	"time"
 
 	awssdk "github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
@@ -123,7 +124,10 @@ func TestCollectFailuresBecomeCoverage(t *testing.T) {
 		fault   awsapi.Fault
 		regions []string
 		opts    Options
-		want    []inventory.Coverage
+		// mode is the SDK retry mode; adaptive (the default) slows a throttled client
+		// down to a trickle, which a test throttling every call cannot wait for.
+		mode awssdk.RetryMode
+		want []inventory.Coverage
 		// check looks at what was still collected.
 		check func(t *testing.T, snap *inventory.Snapshot)
 	}{
@@ -153,6 +157,7 @@ func TestCollectFailuresBecomeCoverage(t *testing.T) {
 			name:  "throttled past the last attempt",
 			fault: awsapi.Fault{Service: "kms", Operation: "ListGrants", Kind: awsapi.Throttle},
 			opts:  Options{MaxAttempts: 2},
+			mode:  awssdk.RetryModeStandard,
 			want: []inventory.Coverage{
 				{Account: mgmt, Region: "eu-west-1", Service: "kms", Operation: "ListGrants", Status: inventory.CoverageThrottled},
 				{Account: mgmt, Region: "us-east-1", Service: "kms", Operation: "ListGrants", Status: inventory.CoverageThrottled},
@@ -167,6 +172,13 @@ func TestCollectFailuresBecomeCoverage(t *testing.T) {
 			check: func(t *testing.T, snap *inventory.Snapshot) {
 				assert.NotNil(t, snap.Accounts[0].IAM.Root, "the rest of IAM is still collected")
 			},
+		},
+		{
+			name:  "timeout",
+			fault: awsapi.Fault{Service: "cloudtrail", Operation: "DescribeTrails", Region: "us-east-1", Kind: awsapi.Delay, Delay: time.Second},
+			opts:  Options{MaxAttempts: 2, CallTimeout: 20 * time.Millisecond},
+			want: []inventory.Coverage{{Account: mgmt, Region: "us-east-1", Service: "cloudtrail", Operation: "DescribeTrails",
+				Status: inventory.CoverageFailed}},
 		},
 		{
 			name:    "region not enabled",
@@ -195,7 +207,9 @@ func TestCollectFailuresBecomeCoverage(t *testing.T) {
 			}
 			opts := tt.opts
 			opts.Regions = regions
-			snap, err := Collect(context.Background(), sdkConfig(t, srv, "eu-west-1"), fastOptions(opts))
+			cfg := sdkConfig(t, srv, "eu-west-1")
+			cfg.RetryMode = tt.mode
+			snap, err := Collect(context.Background(), cfg, fastOptions(opts))
 			require.NoError(t, err)
 			assert.False(t, inventory.Complete(snap.Coverage))
 			var got []inventory.Coverage
@@ -385,8 +399,18 @@ type recorder struct {
 	statuses                   map[Task]inventory.CoverageStatus
 }
 
-func (r *recorder) Planned(ts []Task) { r.mu.Lock(); r.planned = append(r.planned, ts...); r.mu.Unlock() }
-func (r *recorder) Started(t Task)    { r.mu.Lock(); r.started = append(r.started, t); r.mu.Unlock() }
+func (r *recorder) Planned(ts []Task) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.planned = append(r.planned, ts...)
+}
+
+func (r *recorder) Started(t Task) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.started = append(r.started, t)
+}
+
 func (r *recorder) Finished(t Task, s inventory.CoverageStatus) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
