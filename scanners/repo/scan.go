@@ -221,7 +221,10 @@ func Scan(ctx context.Context, opts Options) (Result, error) {
 	switch opts.Mode {
 	case WorkTree:
 		err = s.scanWorkTree(ctx, inRepo)
-		res.Scope = "working tree of " + s.dir
+		res.Scope = "working tree"
+		if s.prefix != "" {
+			res.Scope += " of " + strings.TrimSuffix(s.prefix, "/")
+		}
 	case History:
 		res.Scope, err = s.scanHistory(ctx)
 	case Diff:
