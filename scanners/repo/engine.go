@@ -183,13 +183,15 @@ func parseViper(name string, data []byte) (config.ViperConfig, error) {
 	if err := v.Unmarshal(&vc); err != nil {
 		return config.ViperConfig{}, fmt.Errorf("%s: %w", name, err)
 	}
-	// fold the deprecated single [allowlist] into [[allowlists]] so configs can be merged
+	// fold the deprecated single [allowlist] (still used by gitleaks' own default config)
+	// into [[allowlists]] so configs can be merged
+	//lint:ignore SA1019 gitleaks' default config uses the deprecated form
 	if vc.AllowList != nil {
 		if len(vc.Allowlists) > 0 {
 			return config.ViperConfig{}, fmt.Errorf("%s: [allowlist] cannot be used alongside [[allowlists]]", name)
 		}
-		vc.Allowlists = append(vc.Allowlists, vc.AllowList)
-		vc.AllowList = nil
+		vc.Allowlists = append(vc.Allowlists, vc.AllowList) //lint:ignore SA1019 see above
+		vc.AllowList = nil                                  //lint:ignore SA1019 see above
 	}
 	return vc, nil
 }

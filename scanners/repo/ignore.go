@@ -68,8 +68,6 @@ func loadIgnore(path string) (*ignoreSet, error) {
 	return s, nil
 }
 
-func (s *ignoreSet) empty() bool { return len(s.gitleaks) == 0 && len(s.custos) == 0 }
-
 // match reports whether an occurrence is ignored.
 func (s *ignoreSet) match(ruleID, file, commit string, line int, fingerprint string) bool {
 	if s.custos[fingerprint] {

@@ -564,6 +564,7 @@ func (c *candidate) earlier(o *candidate) bool {
 
 // detect runs the engine on one fragment and records what it found.
 func (s *scan) detect(ctx context.Context, frag sources.Fragment) {
+	//lint:ignore SA1019 DetectContext takes the deprecated alias until gitleaks v9
 	raw := s.eng.det.DetectContext(ctx, detect.Fragment(frag))
 	if len(raw) == 0 {
 		return
