@@ -9,7 +9,6 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-
 func demoRole(name string) string { return "arn:aws:iam::111122223333:role/" + name }
 func demoUser(name string) string { return "arn:aws:iam::111122223333:user/" + name }
 
