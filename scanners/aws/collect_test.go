@@ -467,3 +467,21 @@ func TestCollectWithoutIdentityFails(t *testing.T) {
 	require.ErrorContains(t, err, "sts GetCallerIdentity")
 	require.ErrorContains(t, err, "InvalidClientTokenId")
 }
+
+// TestCollectRefreshesRoleCredentials hands out role credentials that are already
+// expired, so that every call assumes the role again, while a single call may be in
+// flight. The SDK resolves credentials before its retry loop, so the refresh never
+// waits for the slot its own call would hold; this guards that order (the limit
+// middleware sits after the retry loop).
+func TestCollectRefreshesRoleCredentials(t *testing.T) {
+	t.Parallel()
+	w := fixtureWorld(t)
+	srv := newServer(t, w, awsapi.Options{Now: func() time.Time { return time.Now().Add(-2 * time.Hour) }})
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	snap, err := Collect(ctx, sdkConfig(t, srv, "eu-west-1"), fastOptions(Options{Regions: []string{"eu-west-1"}, Org: true,
+		RoleName: roleName, ExternalID: extID, Accounts: []string{member}, Concurrency: 1}))
+	require.NoError(t, err)
+	assert.True(t, inventory.Complete(snap.Coverage), "%+v", snap.Coverage)
+	assert.Greater(t, srv.Calls(awsapi.Call{Service: "sts", Operation: "AssumeRole"}), 2)
+}
