@@ -485,3 +485,41 @@ func TestCollectRefreshesRoleCredentials(t *testing.T) {
 	assert.True(t, inventory.Complete(snap.Coverage), "%+v", snap.Coverage)
 	assert.Greater(t, srv.Calls(awsapi.Call{Service: "sts", Operation: "AssumeRole"}), 2)
 }
+
+// TestCollectOrganizationTrailOwner checks who reports an organisation trail: the
+// management account when both are collected, the member when it is collected alone.
+func TestCollectOrganizationTrailOwner(t *testing.T) {
+	t.Parallel()
+	orgTrail := "arn:aws:cloudtrail:us-east-1:" + mgmt + ":trail/org-trail"
+	tests := []struct {
+		name     string
+		accounts []string
+		// want maps each collected account to whether it reports the organisation trail.
+		want map[string]bool
+	}{
+		{name: "both", accounts: []string{mgmt, member}, want: map[string]bool{mgmt: true, member: false}},
+		{name: "member alone", accounts: []string{member}, want: map[string]bool{member: true}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			srv := newServer(t, fixtureWorld(t), awsapi.Options{})
+			snap, err := Collect(context.Background(), sdkConfig(t, srv, "eu-west-1"), fastOptions(Options{
+				Regions: testRegions, RoleName: roleName, ExternalID: extID, Accounts: tt.accounts}))
+			require.NoError(t, err)
+			require.True(t, inventory.Complete(snap.Coverage), "%+v", snap.Coverage)
+			got := map[string]bool{}
+			for _, a := range snap.Accounts {
+				got[a.ID] = false
+				for _, tr := range a.Trails {
+					if tr.ARN == orgTrail {
+						got[a.ID] = true
+						assert.True(t, tr.IsOrganizationTrail)
+						assert.True(t, tr.IsLogging, "status read from the account that sees it")
+					}
+				}
+			}
+			assert.Equal(t, tt.want, got)
+		})
+	}
+}
