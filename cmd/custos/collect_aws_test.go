@@ -3,12 +3,12 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/spf13/cobra"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -33,7 +33,7 @@ func collectWorld() awsapi.World {
 	}
 }
 
-// collectCLI runs 'custos collect aws' in-process against an emulator reached through
+// collectCLI runs 'custos collect aws ARGS' (or 'custos scan …' when ARGS start with scan) in-process against an emulator reached through
 // AWS_ENDPOINT_URL and credentials from the environment, as the SDK's chain finds them.
 func collectCLI(t *testing.T, srv *awsapi.Server, args ...string) (int, string, string) {
 	t.Helper()
@@ -49,10 +49,10 @@ func collectCLI(t *testing.T, srv *awsapi.Server, args ...string) (int, string, 
 	a := newApp(strings.NewReader(""), &out, &errb)
 	a.now = func() time.Time { return time.Date(2026, 11, 20, 6, 30, 0, 0, time.UTC) }
 	root := newRootCmd(a)
-	collect := &cobra.Command{Use: "collect"}
-	collect.AddCommand(newCollectAWSCmd(a))
-	root.AddCommand(collect)
-	root.SetArgs(append([]string{"collect", "aws"}, args...))
+	if len(args) == 0 || args[0] != "scan" {
+		args = append([]string{"collect", "aws"}, args...)
+	}
+	root.SetArgs(args)
 	code := exitCode(root.ExecuteContext(context.Background()), &errb)
 	return code, out.String(), errb.String()
 }
@@ -133,4 +133,41 @@ func TestProgressBars(t *testing.T) {
 	assert.True(t, bars.trackers["111111111111"].IsErrored())
 	assert.Equal(t, int64(2), bars.trackers["111111111111"].Total)
 	assert.Contains(t, out.String(), "account 111111111111")
+}
+
+// TestOfflineScanEqualsLiveScan: the demo account served by the emulator, scanned live,
+// gives exactly the findings of 'collect aws' followed by 'scan aws --snapshot'.
+func TestOfflineScanEqualsLiveScan(t *testing.T) {
+	demo, err := inventory.Load("../../testdata/snapshots/demo.json")
+	require.NoError(t, err)
+	acct := demo.Accounts[0]
+	acct.Regions = nil
+	world := awsapi.World{
+		Credentials: []awsapi.Credential{{AccessKeyID: "AKIACLITEST000000001", Account: acct.ID, ARN: "arn:aws:iam::" + acct.ID + ":user/auditor"}},
+		Accounts:    []awsapi.Account{{Account: acct}},
+	}
+	srv := awsapi.New(t, world, awsapi.Options{PageSize: 3})
+	regions := "eu-west-1,us-east-1"
+
+	code, live, stderr := collectCLI(t, srv, "scan", "aws", "--regions", regions, "--format", "json", "--fail-on", "none", "--quiet")
+	require.Equal(t, exitOK, code, stderr)
+
+	file := filepath.Join(t.TempDir(), "snap.json")
+	code, _, stderr = collectCLI(t, srv, "--regions", regions, "-o", file, "--quiet")
+	require.Equal(t, exitOK, code, stderr)
+	code, offline, stderr := collectCLI(t, srv, "scan", "aws", "--snapshot", file, "--format", "json", "--fail-on", "none", "--quiet")
+	require.Equal(t, exitOK, code, stderr)
+
+	liveFindings, offlineFindings := findingsOf(t, live), findingsOf(t, offline)
+	require.NotEmpty(t, liveFindings, "the demo account has findings")
+	assert.Equal(t, liveFindings, offlineFindings)
+}
+
+func findingsOf(t *testing.T, report string) []any {
+	t.Helper()
+	var rep struct {
+		Findings []any `json:"findings"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(report), &rep))
+	return rep.Findings
 }

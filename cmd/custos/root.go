@@ -65,8 +65,15 @@ Exit codes: 0 no finding at or above --fail-on; 1 findings at or above it;
 		Args:  cobra.NoArgs,
 		RunE:  func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
 	}
-	scan.AddCommand(newScanAWSCmd(a))
-	root.AddCommand(scan, newPoliciesCmd(a), newVersionCmd(a))
+	scan.AddCommand(newScanAWSCmd(a), newScanRepoCmd(a))
+	collect := &cobra.Command{
+		Use:   "collect",
+		Short: "Collect an inventory snapshot to judge offline",
+		Args:  cobra.NoArgs,
+		RunE:  func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
+	}
+	collect.AddCommand(newCollectAWSCmd(a))
+	root.AddCommand(scan, collect, newPoliciesCmd(a), newVersionCmd(a))
 	return root
 }
 

@@ -13,6 +13,7 @@ import (
 
 type scanAWSFlags struct {
 	reportFlags
+	awsFlags
 	snapshot string
 }
 
@@ -24,13 +25,20 @@ func newScanAWSCmd(a *app) *cobra.Command {
 		Long: `Judge an AWS inventory against the policies: rotation schedules, ownership tags,
 key rotation, least privilege and CloudTrail settings.
 
-With --snapshot, custos judges a snapshot file (from 'custos collect aws' or the demo)
-offline, as of the snapshot's collection time unless --as-of says otherwise.
+Without --snapshot, custos collects live through the standard AWS credential chain
+(environment, shared config and --profile, SSO, web identity, container and instance
+roles) and judges what it collected; the flags of 'custos collect aws' apply. With
+--snapshot, it judges a snapshot file (from 'custos collect aws' or the demo) offline,
+as of the snapshot's collection time unless --as-of says otherwise, with the same
+findings as the live scan that collected it.
 
 A scan that could not see something (a coverage record that is not ok) exits 3 while
 --fail-on-incomplete is on (the default), whatever the findings.`,
 		Example: `  # the bundled demo account, console table
   custos scan aws --snapshot testdata/snapshots/demo.json
+
+  # the nightly job: a whole organisation, every enabled region
+  custos scan aws --org --role-name CustosReadOnly --all-regions --format sarif,html,json --out-dir out/
 
   # every report format, failing the job on medium or worse
   custos scan aws --snapshot snap.json --format table,sarif,html,json --out-dir out/ --fail-on medium
@@ -42,7 +50,8 @@ A scan that could not see something (a coverage record that is not ok) exits 3 w
 			return a.scanAWS(cmd, f)
 		},
 	}
-	f.register(cmd, true)
+	f.reportFlags.register(cmd, true)
+	f.awsFlags.register(cmd.Flags())
 	cmd.Flags().StringVar(&f.snapshot, "snapshot", "", "judge this snapshot file instead of collecting live")
 	return cmd
 }
@@ -60,16 +69,25 @@ func (a *app) scanAWS(cmd *cobra.Command, f *scanAWSFlags) error {
 	if err != nil {
 		return err
 	}
-	if f.snapshot == "" {
-		return errors.New("--snapshot is required: live collection is not available in this build")
-	}
-	snap, err := inventory.Load(f.snapshot)
-	if err != nil {
-		return err
-	}
+	// Policies and configuration are checked before any AWS call is made.
 	eng, cfg, err := f.engine(ctx)
 	if err != nil {
 		return err
+	}
+	var snap *inventory.Snapshot
+	source := f.snapshot
+	if f.snapshot != "" {
+		if cmd.Flags().Changed("org") || cmd.Flags().Changed("regions") || cmd.Flags().Changed("region") || cmd.Flags().Changed("all-regions") || cmd.Flags().Changed("profile") {
+			return errors.New("--snapshot judges a file: the live collection flags (--profile, --region(s), --all-regions, --org) do not apply")
+		}
+		if snap, err = inventory.Load(f.snapshot); err != nil {
+			return err
+		}
+	} else {
+		if snap, err = a.collectAWS(ctx, &f.awsFlags); err != nil {
+			return err
+		}
+		source = "live"
 	}
 	now := snap.GeneratedAt
 	if !asOf.IsZero() {
@@ -78,7 +96,7 @@ func (a *app) scanAWS(cmd *cobra.Command, f *scanAWSFlags) error {
 	if now.IsZero() {
 		now = started
 	}
-	a.logger.Info("evaluating", "snapshot", f.snapshot, "accounts", len(snap.Accounts), "rules", len(eng.Rules()), "as_of", now)
+	a.logger.Info("evaluating", "source", source, "accounts", len(snap.Accounts), "rules", len(eng.Rules()), "as_of", now)
 	findings, err := awsscan.Evaluate(ctx, eng, snap, now)
 	if err != nil {
 		return fmt.Errorf("evaluate: %w", err)
@@ -89,7 +107,7 @@ func (a *app) scanAWS(cmd *cobra.Command, f *scanAWSFlags) error {
 		Run: reports.Run{
 			StartedAt:          started,
 			FinishedAt:         a.now().UTC(),
-			Scope:              snapshotScope(snap, f.snapshot),
+			Scope:              snapshotScope(snap, source),
 			Identity:           snap.Identity,
 			PolicyBundleSHA256: eng.BundleSHA256(),
 		},
@@ -115,13 +133,16 @@ func ruleCoverage(fs []finding.Finding) []inventory.Coverage {
 	return out
 }
 
-func snapshotScope(snap *inventory.Snapshot, file string) string {
+func snapshotScope(snap *inventory.Snapshot, source string) string {
+	if source == "live" {
+		return snap.Scope
+	}
 	if snap.Scope != "" {
-		return snap.Scope + " (snapshot " + file + ")"
+		return snap.Scope + " (snapshot " + source + ")"
 	}
 	ids := make([]string, 0, len(snap.Accounts))
 	for _, acct := range snap.Accounts {
 		ids = append(ids, acct.ID)
 	}
-	return fmt.Sprintf("snapshot %s: accounts %v", file, ids)
+	return fmt.Sprintf("snapshot %s: accounts %v", source, ids)
 }
