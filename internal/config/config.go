@@ -23,13 +23,16 @@ const DefaultFile = ".custos.yaml"
 
 // Config is the validated configuration.
 type Config struct {
-	Secrets         Secrets       `yaml:"secrets" json:"secrets"`
-	Keys            Keys          `yaml:"keys" json:"keys"`
-	RequiredTags    []string      `yaml:"required_tags" json:"required_tags"`
-	TrustedAccounts []string      `yaml:"trusted_accounts" json:"trusted_accounts"`
-	OrganizationID  string        `yaml:"organization_id" json:"organization_id"`
-	Access          Access        `yaml:"access" json:"access"`
-	Suppressions    []Suppression `yaml:"suppressions" json:"-"`
+	Secrets         Secrets        `yaml:"secrets" json:"secrets"`
+	Keys            Keys           `yaml:"keys" json:"keys"`
+	IAM             IAM            `yaml:"iam" json:"iam"`
+	RequiredTags    []string       `yaml:"required_tags" json:"required_tags"`
+	Tags            Tags           `yaml:"tags" json:"tags"`
+	Classification  Classification `yaml:"classification" json:"classification"`
+	TrustedAccounts []string       `yaml:"trusted_accounts" json:"trusted_accounts"`
+	OrganizationID  string         `yaml:"organization_id" json:"organization_id"`
+	Access          Access         `yaml:"access" json:"access"`
+	Suppressions    []Suppression  `yaml:"suppressions" json:"-"`
 }
 
 // Secrets holds thresholds for Secrets Manager rules.
@@ -38,12 +41,76 @@ type Secrets struct {
 	RotationMaxDays int `yaml:"rotation_max_days" json:"rotation_max_days"`
 	// RotationGraceDays is how late a scheduled rotation may be before it counts as broken.
 	RotationGraceDays int `yaml:"rotation_grace_days" json:"rotation_grace_days"`
+	// UnusedDays is how long a secret may go unread before it counts as unused.
+	UnusedDays int `yaml:"unused_days" json:"unused_days"`
+	// MaxReaders is how many principals may read a secret's value.
+	MaxReaders int `yaml:"max_readers" json:"max_readers"`
+	// NamePattern is the regular expression (RE2) secret names must match; empty turns
+	// the naming rule off.
+	NamePattern string `yaml:"name_pattern" json:"name_pattern"`
 }
 
 // Keys holds thresholds for KMS rules.
 type Keys struct {
 	// RotationMaxDays is the longest allowed automatic rotation period.
 	RotationMaxDays int `yaml:"rotation_max_days" json:"rotation_max_days"`
+	// MaterialExpiryWarningDays is how long before imported key material expires a key
+	// is reported.
+	MaterialExpiryWarningDays int `yaml:"material_expiry_warning_days" json:"material_expiry_warning_days"`
+}
+
+// IAM holds thresholds for IAM rules.
+type IAM struct {
+	// AccessKeyMaxAgeDays is the oldest an active access key may be.
+	AccessKeyMaxAgeDays int `yaml:"access_key_max_age_days" json:"access_key_max_age_days"`
+	// AccessKeyUnusedDays is how long an active access key may go unused.
+	AccessKeyUnusedDays int `yaml:"access_key_unused_days" json:"access_key_unused_days"`
+	// RoleUnusedDays is how long a role may go unused.
+	RoleUnusedDays int `yaml:"role_unused_days" json:"role_unused_days"`
+	// MaxReadableSecrets is how many secrets one user or role may be able to read.
+	MaxReadableSecrets int `yaml:"max_readable_secrets" json:"max_readable_secrets"`
+	// ServicesWithoutSourceKeys are service principals that may be trusted by a role
+	// without an aws:SourceAccount or aws:SourceArn condition.
+	ServicesWithoutSourceKeys []string `yaml:"services_without_source_keys" json:"services_without_source_keys"`
+}
+
+// Tags names the ownership tags and the values they may take.
+type Tags struct {
+	// Owner, Environment and Classification are tag keys.
+	Owner          string `yaml:"owner" json:"owner"`
+	Environment    string `yaml:"environment" json:"environment"`
+	Classification string `yaml:"classification" json:"classification"`
+	// OwnerTeams are owner values accepted besides e-mail addresses.
+	OwnerTeams []string `yaml:"owner_teams" json:"owner_teams"`
+	// OwnerTeamPattern is a regular expression (RE2) team owners may match instead.
+	OwnerTeamPattern string `yaml:"owner_team_pattern" json:"owner_team_pattern"`
+	// Environments are the allowed environment values.
+	Environments []string `yaml:"environments" json:"environments"`
+	// ProductionEnvironments are the environment values that mean production.
+	ProductionEnvironments []string `yaml:"production_environments" json:"production_environments"`
+}
+
+// Classification tightens rules by data classification tier (the classification tag).
+type Classification struct {
+	// DefaultTier is the tier of resources without a classification tag; empty means
+	// no tier overrides for them.
+	DefaultTier  string `yaml:"default_tier" json:"default_tier"`
+	Public       Tier   `yaml:"public" json:"public"`
+	Internal     Tier   `yaml:"internal" json:"internal"`
+	Confidential Tier   `yaml:"confidential" json:"confidential"`
+	Restricted   Tier   `yaml:"restricted" json:"restricted"`
+}
+
+// Tier holds one classification tier's overrides; a zero threshold keeps the general one.
+type Tier struct {
+	// RequireCustomerKey requires secrets of the tier to use a customer-managed KMS key.
+	RequireCustomerKey bool `yaml:"require_customer_key" json:"require_customer_key"`
+	// SecretRotationMaxDays overrides secrets.rotation_max_days.
+	SecretRotationMaxDays int `yaml:"secret_rotation_max_days" json:"secret_rotation_max_days"`
+	// KeyRotationMaxDays overrides keys.rotation_max_days.
+	KeyRotationMaxDays int `yaml:"key_rotation_max_days" json:"key_rotation_max_days"`
+	// MaxReaders overrides secrets.max_readers.
+	MaxReaders int `yaml:"max_readers" json:"max_readers"`
 }
 
 // Suppression accepts the findings of one rule on the resources matching a pattern,
@@ -175,6 +242,9 @@ func (c *Config) validate() error {
 	// KMS accepts rotation periods from 90 to 2560 days.
 	if c.Keys.RotationMaxDays < 90 || c.Keys.RotationMaxDays > 2560 {
 		return bad(fmt.Sprintf("must be between 90 and 2560 (the periods KMS accepts), got %d", c.Keys.RotationMaxDays), "keys", "rotation_max_days")
+	}
+	if err := c.validatePolicyThresholds(); err != nil {
+		return err
 	}
 	for _, t := range c.RequiredTags {
 		if strings.TrimSpace(t) == "" {

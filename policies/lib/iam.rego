@@ -360,3 +360,78 @@ statements_granting_organization(policy, org) := [statement_ref(i, stmt) |
 	stmt.effect == "Allow"
 	org in statement_organizations(stmt)
 ]
+
+# key_in holds when a condition key is one of keys; a key of keys ending in "/" or ":"
+# is a prefix (aws:resourcetag/ covers aws:resourcetag/team).
+key_in(key, keys) if key in keys
+
+key_in(key, keys) if {
+	some prefix in keys
+	regex.match(`[/:]$`, prefix)
+	startswith(key, prefix)
+}
+
+# restricts holds when a condition, which must hold for the statement to apply, limits it
+# to the resources or requests its values name: a key of keys with a positive operator
+# (or Bool true), without IfExists (an absent key would pass) or ForAllValues (an empty
+# set would pass), and with values that are not only wildcards. Policy variables count as
+# restricting (${aws:PrincipalTag/team} on a resource tag is attribute-based access).
+restricts(condition, keys) if {
+	key_in(condition.key, keys)
+	condition.base in positive_operators
+	not condition.if_exists
+	not condition.qualifier == "ForAllValues"
+	values := list_at(condition, "values")
+	count(values) > 0
+	every value in values {
+		not regex.match(`^[*?]*$`, value)
+	}
+}
+
+restricts(condition, keys) if {
+	key_in(condition.key, keys)
+	condition.base == "Bool"
+	not condition.if_exists
+	list_at(condition, "values") == ["true"]
+}
+
+# restricted holds when some condition of the statement restricts it on keys.
+restricted(stmt, keys) if {
+	some condition in list_at(stmt, "conditions")
+	restricts(condition, keys)
+}
+
+# resource_kinds describe the resources of the kinds escalation rules look at: the
+# service and resource-part prefix of their ARNs (see covers_all).
+resource_kinds := {
+	"secret": ["secretsmanager", "secret:"],
+	"key": ["kms", "key/"],
+	"user": ["iam", "user/"],
+	"role": ["iam", "role/"],
+	"group": ["iam", "group/"],
+	"policy": ["iam", "policy/"],
+	"trail": ["cloudtrail", "trail/"],
+}
+
+# broad_statements lists the Allow statements of an identity policy that allow one of
+# the actions (a map of action to resource kind) on every resource of the action's kind,
+# with no condition restricting them on the scoping keys, and whose grant no
+# unconditional Deny of the same policy takes back. Each entry is statement_detail plus
+# "grants": the sorted actions it grants that way.
+broad_statements(policy, actions, scoping) := [detail |
+	some i, stmt in policy.statements
+	stmt.effect == "Allow"
+	not restricted(stmt, scoping)
+	grants := sort({action |
+		some action, kind in actions
+		[service, prefix] := resource_kinds[kind]
+		applies_to_action(stmt, action)
+		covers_all(stmt, service, prefix)
+		not denied_for_all(policy, action, service, prefix)
+	})
+	count(grants) > 0
+	detail := object.union(statement_detail(i, stmt), {"grants": grants})
+]
+
+# service_linked holds for a role that an AWS service created and manages.
+service_linked(role) if startswith(object.get(role, "path", ""), "/aws-service-role/")

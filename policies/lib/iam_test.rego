@@ -179,3 +179,38 @@ test_full_admin if {
 	not iam.full_admin({"effect": "Deny", "actions": ["*"], "resources": ["*"]})
 	not iam.full_admin({"effect": "Allow", "not_actions": ["iam:*"], "resources": ["*"]})
 }
+
+cond(base, key, values) := {"operator": base, "base": base, "qualifier": "", "if_exists": false, "key": key, "values": values}
+
+test_restricts if {
+	iam.restricts(cond("StringEquals", "aws:resourcetag/team", ["payments"]), {"aws:resourcetag/"})
+	iam.restricts(cond("StringEquals", "aws:resourcetag/team", ["${aws:principaltag/team}"]), {"aws:resourcetag/"})
+	iam.restricts(cond("StringLike", "kms:encryptioncontext:app", ["payments-*"]), {"kms:encryptioncontext:"})
+	iam.restricts(cond("Bool", "kms:grantisforawsresource", ["true"]), {"kms:grantisforawsresource"})
+	not iam.restricts(cond("Bool", "kms:grantisforawsresource", ["false"]), {"kms:grantisforawsresource"})
+	not iam.restricts(cond("StringLike", "aws:resourcetag/team", ["*"]), {"aws:resourcetag/"})
+	not iam.restricts(cond("StringNotEquals", "aws:resourcetag/team", ["x"]), {"aws:resourcetag/"})
+	not iam.restricts(object.union(cond("StringEquals", "aws:resourcetag/team", ["x"]), {"if_exists": true}), {"aws:resourcetag/"})
+	not iam.restricts(object.union(cond("StringEquals", "aws:resourcetag/team", ["x"]), {"qualifier": "ForAllValues"}), {"aws:resourcetag/"})
+	not iam.restricts(cond("StringEquals", "aws:sourceip", ["10.0.0.1"]), {"aws:resourcetag/"})
+	not iam.restricts(cond("StringEquals", "aws:resourcetagx", ["x"]), {"aws:resourcetag"})
+}
+
+test_broad_statements if {
+	policy := {"statements": [
+		{"sid": "All", "effect": "Allow", "actions": ["iam:PassRole"], "resources": ["*"]},
+		{"sid": "One", "effect": "Allow", "actions": ["iam:PassRole"], "resources": ["arn:aws:iam::111122223333:role/app"]},
+		{"sid": "Tagged", "effect": "Allow", "actions": ["iam:*"], "resources": ["*"], "conditions": [cond("StringEquals", "iam:resourcetag/team", ["a"])]},
+		{"sid": "Pattern", "effect": "Allow", "actions": ["iam:Pass*"], "resources": ["arn:aws:iam::*:role/*"]},
+	]}
+	[s.sid | some s in iam.broad_statements(policy, {"iam:passrole": "role"}, {"iam:resourcetag/"})] == ["All", "Pattern"]
+	[s.grants | some s in iam.broad_statements(policy, {"iam:passrole": "role"}, {"iam:resourcetag/"})] == [["iam:passrole"], ["iam:passrole"]]
+	denied := {"statements": array.concat(policy.statements, [{"effect": "Deny", "actions": ["iam:PassRole"], "resources": ["*"]}])}
+	iam.broad_statements(denied, {"iam:passrole": "role"}, {"iam:resourcetag/"}) == []
+}
+
+test_service_linked if {
+	iam.service_linked({"path": "/aws-service-role/rds.amazonaws.com/"})
+	not iam.service_linked({"path": "/"})
+	not iam.service_linked({})
+}

@@ -31,3 +31,6 @@ label(key) := sprintf("%s (%s)", [aliases[0], key.key_id]) if {
 	aliases := sort([alias | some alias in object.get(key, "aliases", [])])
 	count(aliases) > 0
 } else := key.key_id
+
+# unusable_states are the states in which a key cannot encrypt or decrypt.
+unusable_states := {"Disabled", "PendingDeletion", "PendingReplicaDeletion", "Unavailable"}
