@@ -22,7 +22,7 @@ type analysis struct {
 	keyByName   map[string]*keyRec // account/region/key-id and account/region/alias/name
 
 	managed  map[string]*inventory.ManagedPolicy
-	compiled map[compiledKey]*stmt
+	compiled map[managedKey][]*stmt
 
 	actors     []*actor // the inventory's users and roles, sorted by ARN
 	actorByARN map[string]*actor
@@ -40,14 +40,17 @@ type analysis struct {
 
 	memo map[memoKey][]int32
 
+	// secretReq and keyReq are reused for every request the analysis decides, one at a
+	// time, to spare an allocation per decision.
+	secretReq, keyReq request
+
 	// implicitKeySteps is the evidence for the AWS-managed key aws/secretsmanager when
 	// the inventory does not hold it.
 	implicitKeySteps []*Step
 }
 
-type compiledKey struct {
-	st   *inventory.Statement
-	kind string
+type managedKey struct {
+	arn, kind string
 }
 
 type memoKey struct {
@@ -67,7 +70,7 @@ func Analyze(snap *inventory.Snapshot) *Result {
 		keyByARN:    map[string]*keyRec{},
 		keyByName:   map[string]*keyRec{},
 		managed:     map[string]*inventory.ManagedPolicy{},
-		compiled:    map[compiledKey]*stmt{},
+		compiled:    map[managedKey][]*stmt{},
 		actorByARN:  map[string]*actor{},
 		byAccount:   map[string][]*actor{},
 		pseudo:      map[string]*actor{},
@@ -120,32 +123,43 @@ func (a *analysis) load(snap *inventory.Snapshot) {
 	}
 }
 
-// compile compiles a statement once per kind of use; nil when it concerns neither reading
-// a secret nor decrypting.
-func (a *analysis) compile(st *inventory.Statement, kind, policy string, index int) *stmt {
-	ck := compiledKey{st: st, kind: kind}
-	if s, ok := a.compiled[ck]; ok {
-		return s
+// compile compiles the statements of a document that concern reading a secret or
+// decrypting.
+func compile(doc *inventory.Policy, kind, policy string) []*stmt {
+	var out []*stmt
+	for i := range doc.Statements {
+		st := &doc.Statements[i]
+		s := &stmt{
+			kind:         kind,
+			policy:       policy,
+			index:        i,
+			sid:          st.Sid,
+			allow:        st.Effect == "Allow",
+			read:         actionApplies(st.Actions, st.NotActions, actionRead),
+			decrypt:      actionApplies(st.Actions, st.NotActions, actionDecrypt),
+			conds:        st.Conditions,
+			principal:    st.Principal,
+			notPrincipal: st.NotPrincipal,
+		}
+		if s.read || s.decrypt {
+			s.res = compileResources(st.Resources, st.NotResources)
+			out = append(out, s)
+		}
 	}
-	s := &stmt{
-		kind:         kind,
-		policy:       policy,
-		index:        index,
-		sid:          st.Sid,
-		allow:        st.Effect == "Allow",
-		read:         actionApplies(st.Actions, st.NotActions, actionRead),
-		decrypt:      actionApplies(st.Actions, st.NotActions, actionDecrypt),
-		conds:        st.Conditions,
-		principal:    st.Principal,
-		notPrincipal: st.NotPrincipal,
+	return out
+}
+
+// compileManaged compiles a managed policy once per kind of use (identity or boundary):
+// policies attached to many principals share their compiled statements and the indexes
+// built on them.
+func (a *analysis) compileManaged(m *inventory.ManagedPolicy, kind string) []*stmt {
+	k := managedKey{arn: m.ARN, kind: kind}
+	if out, ok := a.compiled[k]; ok {
+		return out
 	}
-	if !s.read && !s.decrypt {
-		s = nil
-	} else {
-		s.res = compileResources(st.Resources, st.NotResources)
-	}
-	a.compiled[ck] = s
-	return s
+	out := compile(&m.Document, kind, m.ARN)
+	a.compiled[k] = out
+	return out
 }
 
 func (a *analysis) loadKeys(acct *inventory.Account) {
@@ -154,7 +168,12 @@ func (a *analysis) loadKeys(acct *inventory.Account) {
 	var ids []int32
 	for i := range acct.Keys {
 		k := &acct.Keys[i]
-		rec := &keyRec{id: int32(len(a.keys)), k: k, acct: owner, secrets: []string{}, trails: []string{}}
+		name := k.KeyID
+		if len(k.Aliases) > 0 {
+			name = k.Aliases[0]
+		}
+		rec := &keyRec{id: int32(len(a.keys)), k: k, acct: owner, secrets: []string{}, trails: []string{},
+			target: &Target{ARN: k.ARN, Name: name, Account: acct.ID}}
 		a.keys = append(a.keys, rec)
 		a.keyByARN[k.ARN] = rec
 		a.keyByName[acct.ID+"/"+k.Region+"/"+k.KeyID] = rec
@@ -162,8 +181,8 @@ func (a *analysis) loadKeys(acct *inventory.Account) {
 			a.keyByName[acct.ID+"/"+k.Region+"/"+al] = rec
 		}
 		if k.KeyPolicy != nil {
-			for j := range k.KeyPolicy.Statements {
-				if s := a.compile(&k.KeyPolicy.Statements[j], srcKeyPolicy, k.ARN, j); s != nil && s.decrypt {
+			for _, s := range compile(k.KeyPolicy, srcKeyPolicy, k.ARN) {
+				if s.decrypt {
 					rec.policy = append(rec.policy, s)
 				}
 			}
@@ -216,7 +235,7 @@ func (a *analysis) loadSecrets(acct *inventory.Account) {
 	var ids []int32
 	for i := range acct.Secrets {
 		s := &acct.Secrets[i]
-		rec := &secretRec{id: int32(len(a.secrets)), s: s, acct: owner}
+		rec := &secretRec{id: int32(len(a.secrets)), s: s, acct: owner, target: &Target{ARN: s.ARN, Name: s.Name, Account: acct.ID}}
 		a.secrets = append(a.secrets, rec)
 		ref := s.KMSKeyID
 		if ref == "" {
@@ -232,8 +251,8 @@ func (a *analysis) loadSecrets(acct *inventory.Account) {
 			rec.missingKey = true
 		}
 		if s.ResourcePolicy != nil {
-			for j := range s.ResourcePolicy.Statements {
-				if st := a.compile(&s.ResourcePolicy.Statements[j], srcResourcePolicy, s.ARN, j); st != nil && st.read {
+			for _, st := range compile(s.ResourcePolicy, srcResourcePolicy, s.ARN) {
+				if st.read {
 					rec.policy = append(rec.policy, st)
 				}
 			}
@@ -264,11 +283,8 @@ func (a *analysis) loadPrincipals(acct *inventory.Account) {
 	}
 	add := func(p *actor, inline []inventory.InlinePolicy, attached []inventory.AttachedPolicy, group string) {
 		for i := range inline {
-			doc := &inline[i].Document
-			for j := range doc.Statements {
-				if s := a.compile(&doc.Statements[j], srcIdentity, "inline:"+inline[i].Name, j); s != nil {
-					p.addIdentity(s, group)
-				}
+			for _, s := range compile(&inline[i].Document, srcIdentity, "inline:"+inline[i].Name) {
+				p.addIdentity(s, group)
 			}
 		}
 		for _, at := range attached {
@@ -277,10 +293,8 @@ func (a *analysis) loadPrincipals(acct *inventory.Account) {
 				p.missing = appendUnique(p.missing, at.ARN)
 				continue
 			}
-			for j := range m.Document.Statements {
-				if s := a.compile(&m.Document.Statements[j], srcIdentity, m.ARN, j); s != nil {
-					p.addIdentity(s, group)
-				}
+			for _, s := range a.compileManaged(m, srcIdentity) {
+				p.addIdentity(s, group)
 			}
 		}
 	}
@@ -295,20 +309,18 @@ func (a *analysis) loadPrincipals(acct *inventory.Account) {
 			return
 		}
 		p.hasBoundary = true
-		for j := range m.Document.Statements {
-			if s := a.compile(&m.Document.Statements[j], srcBoundary, m.ARN, j); s != nil {
-				if s.read {
-					p.boundaryRead = append(p.boundaryRead, stmtRef{s: s})
-				}
-				if s.decrypt {
-					p.boundaryDecrypt = append(p.boundaryDecrypt, stmtRef{s: s})
-				}
+		for _, s := range a.compileManaged(m, srcBoundary) {
+			if s.read {
+				p.boundaryRead = append(p.boundaryRead, stmtRef{s: s})
+			}
+			if s.decrypt {
+				p.boundaryDecrypt = append(p.boundaryDecrypt, stmtRef{s: s})
 			}
 		}
 	}
 	for i := range acct.IAM.Users {
 		u := &acct.IAM.Users[i]
-		p := &actor{arn: u.ARN, kind: KindUser, account: acct.ID, name: u.Name, uniqueID: u.UserID, tags: u.Tags, tagsKnown: true, inInventory: true, acct: owner}
+		p := &actor{arn: u.ARN, kind: KindUser, account: acct.ID, name: u.Name, uniqueID: u.UserID, tags: u.Tags, inInventory: true, acct: owner}
 		add(p, u.InlinePolicies, u.AttachedPolicies, "")
 		for _, gname := range u.Groups {
 			if g := groups[gname]; g != nil {
@@ -653,16 +665,12 @@ func (a *analysis) run() {
 
 func (a *analysis) grantRead(p *actor, s *secretRec, v verdict) {
 	s.readers = append(s.readers, p.reader(v, s.acct.id))
-	p.secrets = append(p.secrets, access(s.s.ARN, s.s.Name, s.acct.id, v))
+	p.secretCount++
 }
 
 func (a *analysis) grantDecrypt(p *actor, k *keyRec, v verdict) {
 	k.decryptors = append(k.decryptors, p.reader(v, k.acct.id))
-	name := k.k.KeyID
-	if len(k.k.Aliases) > 0 {
-		name = k.k.Aliases[0]
-	}
-	p.keys = append(p.keys, access(k.k.ARN, name, k.acct.id, v))
+	p.keyCount++
 }
 
 // contextSensitive reports whether decrypting with k for one secret may be decided
@@ -796,7 +804,8 @@ func (a *analysis) resourcePolicy(stmts []*stmt, layer, arn string, p *actor, re
 // still limits what the resource policy grants; a user's does not); across accounts both
 // are needed. An explicit Deny anywhere wins.
 func (a *analysis) secretSide(p *actor, s *secretRec) verdict {
-	req := &request{actor: p, secret: s, layer: layerSecret, excluded: a.invAccounts}
+	req := &a.secretReq
+	*req = request{actor: p, secret: s, layer: layerSecret, excluded: a.invAccounts}
 	id := a.identity(p, p.read, p.boundaryRead, layerSecret, s.s.ARN, req)
 	direct, acct, dny := a.resourcePolicy(s.policy, layerSecret, s.s.ARN, p, req)
 	var allowed verdict
@@ -835,7 +844,8 @@ func (a *analysis) kms(p *actor, k *keyRec, s *secretRec) verdict {
 	if s != nil {
 		excluded = a.invAccounts
 	}
-	req := &request{actor: p, secret: s, key: k, layer: layerKey, excluded: excluded}
+	req := &a.keyReq
+	*req = request{actor: p, secret: s, key: k, layer: layerKey, excluded: excluded}
 	direct, acct, dny := a.resourcePolicy(k.policy, layerKey, k.k.ARN, p, req)
 	var granted verdict
 	for _, g := range k.grants {
@@ -916,7 +926,9 @@ func grantVerdict(g *grantRec, s *secretRec) verdict {
 
 func (a *analysis) result() *Result {
 	r := &Result{Secrets: make([]SecretAccess, 0, len(a.secrets)), Keys: make([]KeyAccess, 0, len(a.keys))}
-	for _, s := range a.secrets {
+	secrets := append([]*secretRec(nil), a.secrets...)
+	sort.Slice(secrets, func(i, j int) bool { return secrets[i].s.ARN < secrets[j].s.ARN })
+	for _, s := range secrets {
 		sortReaders(s.readers)
 		sa := SecretAccess{
 			ARN: s.s.ARN, Name: s.s.Name, Account: s.acct.id, Region: s.s.Region, Tags: s.s.Tags,
@@ -948,41 +960,39 @@ func (a *analysis) result() *Result {
 		sort.Strings(sa.ExternalAccounts)
 		r.Secrets = append(r.Secrets, sa)
 	}
-	sort.Slice(r.Secrets, func(i, j int) bool { return r.Secrets[i].ARN < r.Secrets[j].ARN })
 
 	actors := append([]*actor(nil), a.actors...)
 	for _, p := range a.pseudo {
-		if len(p.secrets) > 0 || len(p.keys) > 0 {
+		if p.secretCount > 0 || p.keyCount > 0 {
 			actors = append(actors, p)
 		}
 	}
 	sort.Slice(actors, func(i, j int) bool { return actors[i].arn < actors[j].arn })
-	r.Principals = make([]PrincipalAccess, 0, len(actors))
-	for _, p := range actors {
-		sortAccess(p.secrets)
-		sortAccess(p.keys)
-		pa := PrincipalAccess{
-			ARN: p.arn, Kind: p.kind, Account: p.account, Name: p.name, Tags: p.tags, InInventory: p.inInventory,
-			MissingPolicies: p.missing,
-			Secrets:         p.secrets, ReadableSecrets: len(p.secrets),
-			Keys: p.keys, DecryptableKeys: len(p.keys),
+	// Each principal's lists are sized exactly, then filled by walking the resources in
+	// ARN order, so they come out sorted.
+	r.Principals = make([]PrincipalAccess, len(actors))
+	slot := make(map[*Identity]*PrincipalAccess, len(actors))
+	for i, p := range actors {
+		r.Principals[i] = PrincipalAccess{
+			Identity: *p.identity(), MissingPolicies: p.missing,
+			Secrets: make([]Access, 0, p.secretCount), Keys: make([]Access, 0, p.keyCount),
 		}
-		if pa.Secrets == nil {
-			pa.Secrets = []Access{}
-		}
-		if pa.Keys == nil {
-			pa.Keys = []Access{}
-		}
-		for _, s := range p.secrets {
-			if s.Definite {
+		slot[p.identity()] = &r.Principals[i]
+	}
+	for i := range r.Secrets {
+		sa := &r.Secrets[i]
+		target := secrets[i].target
+		for j := range sa.Readers {
+			rd := &sa.Readers[j]
+			pa := slot[rd.Identity]
+			pa.Secrets = append(pa.Secrets, access(target, rd))
+			if rd.Definite {
 				pa.DefiniteSecrets++
 			} else {
 				pa.ConditionalSecrets++
 			}
 		}
-		r.Principals = append(r.Principals, pa)
 	}
-
 	for _, k := range a.keys {
 		sortReaders(k.decryptors)
 		ka := KeyAccess{
@@ -1007,6 +1017,19 @@ func (a *analysis) result() *Result {
 		r.Keys = append(r.Keys, ka)
 	}
 	sort.Slice(r.Keys, func(i, j int) bool { return r.Keys[i].ARN < r.Keys[j].ARN })
+	for i := range r.Keys {
+		ka := &r.Keys[i]
+		target := a.keyByARN[ka.ARN].target
+		for j := range ka.Decryptors {
+			rd := &ka.Decryptors[j]
+			pa := slot[rd.Identity]
+			pa.Keys = append(pa.Keys, access(target, rd))
+		}
+	}
+	for i := range r.Principals {
+		r.Principals[i].ReadableSecrets = len(r.Principals[i].Secrets)
+		r.Principals[i].DecryptableKeys = len(r.Principals[i].Keys)
+	}
 	r.index()
 	return r
 }

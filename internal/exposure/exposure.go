@@ -75,9 +75,10 @@ type KeyRef struct {
 	State string `json:"state,omitempty"`
 }
 
-// Reader is one principal that can read a secret, or decrypt with a key.
-type Reader struct {
-	// Principal is the principal's ARN, or "*" for anyone outside the inventory.
+// Identity is who a principal is. The readers of many resources share one.
+type Identity struct {
+	// Principal is the principal's ARN (a service's name for a service principal), or "*"
+	// for anyone outside the inventory.
 	Principal string `json:"principal"`
 	// Kind is user, role, account, anyone, service or principal.
 	Kind    string         `json:"kind"`
@@ -86,6 +87,11 @@ type Reader struct {
 	Tags    inventory.Tags `json:"tags,omitempty"`
 	// InInventory is false for principals named in a policy but not in the snapshot.
 	InInventory bool `json:"in_inventory"`
+}
+
+// Reader is one principal that can read a secret, or decrypt with a key.
+type Reader struct {
+	*Identity
 	// CrossAccount is true when the principal is not in the resource's account.
 	CrossAccount bool `json:"cross_account"`
 	// Definite is true when nothing custos cannot decide stands in the way.
@@ -122,14 +128,10 @@ type Step struct {
 
 // PrincipalAccess is one principal's blast radius.
 type PrincipalAccess struct {
-	ARN         string         `json:"arn"`
-	Kind        string         `json:"kind"`
-	Account     string         `json:"account,omitempty"`
-	Name        string         `json:"name,omitempty"`
-	Tags        inventory.Tags `json:"tags,omitempty"`
-	InInventory bool           `json:"in_inventory"`
+	Identity
 	// MissingPolicies are managed policies attached to the principal (or used as its
-	// boundary) that the inventory does not hold: what they allow is not counted.
+	// boundary) and groups it belongs to that the inventory does not hold: what they
+	// allow is not counted.
 	MissingPolicies    []string `json:"missing_policies,omitempty"`
 	ReadableSecrets    int      `json:"readable_secrets"`
 	DefiniteSecrets    int      `json:"definite_secrets"`
@@ -139,11 +141,16 @@ type PrincipalAccess struct {
 	Keys               []Access `json:"keys"`
 }
 
-// Access is one resource a principal can read or decrypt with.
+// Target names a secret or key. The accesses of many principals share one.
+type Target struct {
+	ARN     string `json:"arn"`
+	Name    string `json:"name,omitempty"`
+	Account string `json:"account"`
+}
+
+// Access is one secret a principal can read, or one key it can decrypt with.
 type Access struct {
-	ARN        string   `json:"arn"`
-	Name       string   `json:"name,omitempty"`
-	Account    string   `json:"account"`
+	*Target
 	Definite   bool     `json:"definite"`
 	Conditions []string `json:"conditions,omitempty"`
 	Unknowns   []string `json:"unknowns,omitempty"`
@@ -204,7 +211,7 @@ func (r *Result) index() {
 	}
 	r.principalIdx = make(map[string]int, len(r.Principals))
 	for i := range r.Principals {
-		r.principalIdx[r.Principals[i].ARN] = i
+		r.principalIdx[r.Principals[i].Principal] = i
 	}
 	r.keyIdx = make(map[string]int, len(r.Keys))
 	for i := range r.Keys {
@@ -214,8 +221,4 @@ func (r *Result) index() {
 
 func sortReaders(rs []Reader) {
 	sort.Slice(rs, func(i, j int) bool { return rs[i].Principal < rs[j].Principal })
-}
-
-func sortAccess(as []Access) {
-	sort.Slice(as, func(i, j int) bool { return as[i].ARN < as[j].ARN })
 }

@@ -20,6 +20,9 @@ func globMatch(p, s string) bool {
 		if px < len(p) {
 			switch p[px] {
 			case '*':
+				if px == len(p)-1 {
+					return true // a trailing * takes the rest
+				}
 				starPx, starSx = px, sx
 				px++
 				continue
@@ -195,18 +198,18 @@ func (m *resourceMatcher) all() bool {
 	return false
 }
 
-// arnIndex finds the ARNs a resource pattern matches without testing every ARN: ARNs are
-// grouped by their first five fields (arn:partition:service:region:account) and kept
-// sorted by resource part, so a pattern is tested only against the groups whose fields it
-// matches and, within a group, only against the ARNs that share its literal prefix.
+// arnIndex finds the ARNs a resource pattern matches without testing every ARN. ARNs are
+// grouped by their colon-separated fields but the last (arn:partition:service:region:
+// account[:type]) and kept sorted, so a pattern is tested only against the groups whose
+// fields it matches and, within a group, only against the ARNs that share its literal
+// prefix.
 //
-// Grouping is exact: a pattern with exactly five colons can only match an ARN with five
-// colons field by field, because each of its literal colons must consume one of the ARN's
-// colons and none is left for a wildcard. Other patterns, and ARNs with more colons, are
-// matched by literal prefix over the whole sorted list.
+// Grouping is exact: a pattern with as many colons as an ARN can only match it field by
+// field, because each of the pattern's literal colons must consume one of the ARN's
+// colons, in order, and none is left for a wildcard to absorb. A pattern with more colons
+// matches no ARN of the group; one with fewer is matched by literal prefix over the group.
 type arnIndex struct {
 	ids    []int32 // every id, ascending
-	sorted []arnEntry
 	groups []arnGroup
 }
 
@@ -216,36 +219,33 @@ type arnEntry struct {
 }
 
 type arnGroup struct {
-	fields   [5]string
-	resource []arnEntry // sorted by arn (resource part)
-	prefix   int        // length of "arn:…:account:" in every arn of the group
+	fields  []string
+	entries []arnEntry // sorted by arn
+	// prefix is the length of the fields and their colons, shared by every entry.
+	prefix int
 }
 
 func newARNIndex(arns []string, ids []int32) *arnIndex {
 	idx := &arnIndex{ids: append([]int32(nil), ids...)}
 	sort.Slice(idx.ids, func(i, j int) bool { return idx.ids[i] < idx.ids[j] })
-	groups := map[[5]string]int{}
+	groups := map[string]int{}
 	for i, arn := range arns {
-		e := arnEntry{arn: arn, id: ids[i]}
-		idx.sorted = append(idx.sorted, e)
-		if strings.Count(arn, ":") != 5 {
-			continue
-		}
-		parts := strings.SplitN(arn, ":", 6)
-		var f [5]string
-		copy(f[:], parts[:5])
-		g, ok := groups[f]
+		cut := strings.LastIndexByte(arn, ':') + 1
+		g, ok := groups[arn[:cut]]
 		if !ok {
 			g = len(idx.groups)
-			groups[f] = g
-			idx.groups = append(idx.groups, arnGroup{fields: f, prefix: len(arn) - len(parts[5])})
+			groups[arn[:cut]] = g
+			var fields []string
+			if cut > 0 {
+				fields = strings.Split(arn[:cut-1], ":")
+			}
+			idx.groups = append(idx.groups, arnGroup{fields: fields, prefix: cut})
 		}
-		idx.groups[g].resource = append(idx.groups[g].resource, e)
+		idx.groups[g].entries = append(idx.groups[g].entries, arnEntry{arn: arn, id: ids[i]})
 	}
-	sort.Slice(idx.sorted, func(i, j int) bool { return idx.sorted[i].arn < idx.sorted[j].arn })
 	for g := range idx.groups {
-		r := idx.groups[g].resource
-		sort.Slice(r, func(i, j int) bool { return r[i].arn < r[j].arn })
+		e := idx.groups[g].entries
+		sort.Slice(e, func(i, j int) bool { return e[i].arn < e[j].arn })
 	}
 	return idx
 }
@@ -255,35 +255,38 @@ func (idx *arnIndex) match(p *pattern, out []int32) []int32 {
 	if p.any {
 		return append(out, idx.ids...)
 	}
-	if strings.Count(p.raw, ":") == 5 {
-		parts := strings.SplitN(p.raw, ":", 6)
-		var fields [5]pattern
-		for i := range fields {
-			fields[i] = compilePattern(parts[i])
+	colons := strings.Count(p.raw, ":")
+	var fields []pattern
+	var last pattern
+	for g := range idx.groups {
+		grp := &idx.groups[g]
+		switch {
+		case colons > len(grp.fields):
+			continue
+		case colons < len(grp.fields):
+			out = scanPrefix(grp.entries, 0, p, out)
+			continue
 		}
-		resource := compilePattern(parts[5])
-		for g := range idx.groups {
-			grp := &idx.groups[g]
-			ok := true
+		if fields == nil {
+			parts := strings.Split(p.raw, ":")
+			fields = make([]pattern, len(parts)-1)
 			for i := range fields {
-				if !fields[i].match(grp.fields[i]) {
-					ok = false
-					break
-				}
+				fields[i] = compilePattern(parts[i])
 			}
-			if ok {
-				out = scanPrefix(grp.resource, grp.prefix, &resource, out)
+			last = compilePattern(parts[len(parts)-1])
+		}
+		ok := true
+		for i := range fields {
+			if !fields[i].match(grp.fields[i]) {
+				ok = false
+				break
 			}
 		}
-		// ARNs with more than five colons can still match through a wildcard.
-		for _, e := range idx.sorted {
-			if strings.Count(e.arn, ":") != 5 && p.match(e.arn) {
-				out = append(out, e.id)
-			}
+		if ok {
+			out = scanPrefix(grp.entries, grp.prefix, &last, out)
 		}
-		return out
 	}
-	return scanPrefix(idx.sorted, 0, p, out)
+	return out
 }
 
 // scanPrefix tests p against the entries whose text after skip bytes starts with p's

@@ -121,23 +121,32 @@ func TestARNIndexAgreesWithScan(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	regions := []string{"eu-west-1", "us-east-1"}
 	accounts := []string{"111122223333", "444455556666"}
-	names := []string{"prod/db", "prod/api", "staging/db", "dev/x", "prod/a:b"}
+	names := []string{"prod/db", "prod/api", "staging/db", "dev/x"}
 	var arns []string
 	var ids []int32
-	for i := 0; i < 400; i++ {
-		arn := fmt.Sprintf("arn:aws:secretsmanager:%s:%s:secret:%s-%06d",
-			regions[rng.IntN(2)], accounts[rng.IntN(2)], names[rng.IntN(len(names))], rng.IntN(1000))
+	for i := 0; i < 600; i++ {
+		var arn string
+		switch i % 3 {
+		case 0: // secrets: six colons
+			arn = fmt.Sprintf("arn:aws:secretsmanager:%s:%s:secret:%s-%06d",
+				regions[rng.IntN(2)], accounts[rng.IntN(2)], names[rng.IntN(len(names))], rng.IntN(1000))
+		case 1: // keys: five colons
+			arn = fmt.Sprintf("arn:aws:kms:%s:%s:key/%s-%d", regions[rng.IntN(2)], accounts[rng.IntN(2)], names[rng.IntN(len(names))], rng.IntN(1000))
+		default: // odd shapes
+			arn = []string{"arn:aws:s3:::bucket/prod/db", "not-an-arn", "arn:aws:x:eu-west-1:111122223333:a:b:prod/db", ""}[rng.IntN(4)]
+		}
 		arns = append(arns, arn)
 		ids = append(ids, int32(i))
 	}
 	idx := newARNIndex(arns, ids)
 	pieces := func(options ...string) string { return options[rng.IntN(len(options))] }
-	for i := 0; i < 500; i++ {
-		raw := pieces("arn:aws:secretsmanager:", "arn:aws:*:", "arn:*:") +
-			pieces("eu-west-1:", "*:", "us-*:", "") +
+	selective := 0 // patterns that match some ARNs but not all
+	for i := 0; i < 2000; i++ {
+		raw := pieces("arn:aws:secretsmanager:", "arn:aws:kms:", "arn:aws:*:", "arn:*:", "*:", "") +
+			pieces("eu-west-1:", "*:", "us-*:", ":", "") +
 			pieces("111122223333:", "*:", "4444?5556666:", "") +
-			pieces("secret:", "*", "secret:prod/", "") +
-			pieces("prod/*", "*", "db-*", "dev/x-00000?", "*b", "")
+			pieces("secret:", "*", "secret:prod/", "key/", "a:b:", "") +
+			pieces("prod/*", "*", "db-*", "dev/x-00000?", "*b", "prod/db", "")
 		p := compilePattern(raw)
 		got := idx.match(&p, nil)
 		sort.Slice(got, func(i, j int) bool { return got[i] < got[j] })
@@ -148,5 +157,9 @@ func TestARNIndexAgreesWithScan(t *testing.T) {
 			}
 		}
 		require.Equal(t, want, got, "pattern %q", raw)
+		if len(want) > 0 && len(want) < len(arns) {
+			selective++
+		}
 	}
+	assert.Greater(t, selective, 200, "the random patterns exercise partial matches")
 }

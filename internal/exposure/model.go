@@ -41,12 +41,18 @@ type stmt struct {
 	conds   []inventory.Condition
 	// principal and notPrincipal are set for resource and key policies.
 	principal, notPrincipal *inventory.Principal
-	// steps caches the evidence this statement gives, by layer, group and undecided keys.
-	steps map[stepKey][]*Step
+	// steps caches the evidence this statement gives, by layer, group and undecided
+	// keys; a statement gives one or two kinds, so a list beats a map.
+	steps []cachedStep
 }
 
 type stepKey struct {
 	layer, group, conds string
+}
+
+type cachedStep struct {
+	key   stepKey
+	steps []*Step
 }
 
 // evidence returns the (shared, never modified) one-step list naming this statement.
@@ -55,11 +61,10 @@ func (s *stmt) evidence(layer, group string, undecided []string) []*Step {
 	if len(undecided) > 0 {
 		k.conds = strings.Join(undecided, ",")
 	}
-	if steps, ok := s.steps[k]; ok {
-		return steps
-	}
-	if s.steps == nil {
-		s.steps = map[stepKey][]*Step{}
+	for i := range s.steps {
+		if s.steps[i].key == k {
+			return s.steps[i].steps
+		}
 	}
 	effect := "Deny"
 	if s.allow {
@@ -70,7 +75,7 @@ func (s *stmt) evidence(layer, group string, undecided []string) []*Step {
 		step.Conditions = append([]string(nil), undecided...)
 	}
 	steps := []*Step{step}
-	s.steps[k] = steps
+	s.steps = append(s.steps, cachedStep{key: k, steps: steps})
 	return steps
 }
 
@@ -95,6 +100,7 @@ type secretRec struct {
 	policy     []*stmt
 	// pseudo are the principals outside the inventory the resource policy names.
 	pseudo  []*actor
+	target  *Target
 	readers []Reader
 }
 
@@ -111,6 +117,7 @@ type keyRec struct {
 	secrets []string
 	trails  []string
 
+	target     *Target
 	decryptors []Reader
 	// excluded lists the accounts whose principals the key view enumerates, so that
 	// "anyone" stands for the others.
@@ -126,9 +133,9 @@ type grantRec struct {
 // resource or key policy that the inventory does not hold (an external account, "*", a
 // service).
 type actor struct {
+	ident                              *Identity
 	arn, kind, account, name, uniqueID string
 	tags                               inventory.Tags
-	tagsKnown                          bool
 	inInventory                        bool
 	acct                               *account // nil outside the inventory's accounts
 
@@ -142,25 +149,21 @@ type actor struct {
 	// assumed is the identity verdict of a principal outside the inventory, by layer.
 	assumed map[string]verdict
 
-	secrets []Access
-	keys    []Access
+	// secretCount and keyCount size the principal's access lists.
+	secretCount, keyCount int
 }
 
-func (a *actor) partitionOr(def string) string {
-	if a.acct != nil && a.acct.partition != "" {
-		return a.acct.partition
+// identity returns the actor's shared Identity, made on first use.
+func (a *actor) identity() *Identity {
+	if a.ident == nil {
+		a.ident = &Identity{Principal: a.arn, Kind: a.kind, Account: a.account, Name: a.name, Tags: a.tags, InInventory: a.inInventory}
 	}
-	return def
+	return a.ident
 }
 
 func (a *actor) reader(v verdict, resourceAccount string) Reader {
 	r := Reader{
-		Principal:    a.arn,
-		Kind:         a.kind,
-		Account:      a.account,
-		Name:         a.name,
-		Tags:         a.tags,
-		InInventory:  a.inInventory,
+		Identity:     a.identity(),
 		CrossAccount: a.account != resourceAccount,
 		Definite:     v.state == triYes,
 		Via:          v.steps,
@@ -174,15 +177,9 @@ func (a *actor) reader(v verdict, resourceAccount string) Reader {
 	return r
 }
 
-func access(arn, name, acct string, v verdict) Access {
-	a := Access{ARN: arn, Name: name, Account: acct, Definite: v.state == triYes, Via: v.steps}
-	if v.state == triMaybe {
-		a.Conditions, a.Unknowns = v.conds, v.unknowns
-	}
-	if a.Via == nil {
-		a.Via = []*Step{}
-	}
-	return a
+// access turns a reader of target into the principal's view of it.
+func access(target *Target, r *Reader) Access {
+	return Access{Target: target, Definite: r.Definite, Conditions: r.Conditions, Unknowns: r.Unknowns, Via: r.Via}
 }
 
 // match is how a resource or key policy statement's principal names an actor.
