@@ -9,7 +9,7 @@ import "embed"
 
 // FS holds every .rego file (rules, helpers and tests) and data.json.
 //
-//go:embed aws lib data.json
+//go:embed access aws lib data.json
 var FS embed.FS
 
 // DefaultsFile is the name of the defaults inside FS.

@@ -159,8 +159,8 @@ func checkCatalog(files map[string][]byte, resourceTypes map[string]bool) ([]cat
 			bad("%s: package %s does not match its path (want %s)", where, pkg, wantPkg)
 		}
 		parts := strings.Split(pkg, ".")
-		if len(parts) != 4 || parts[1] != "aws" {
-			bad("%s: package %s is not custos.aws.<service>.<rule>", where, pkg)
+		if len(parts) != 4 || (parts[1] != "aws" && parts[1] != "access") {
+			bad("%s: package %s is not custos.aws.<service>.<rule> or custos.access.<service>.<rule>", where, pkg)
 		} else if want := strings.ReplaceAll(strings.Join(parts[1:], "-"), "_", "-"); r.ID != want {
 			bad("%s: id %q does not match package %s (want %q)", where, r.ID, pkg, want)
 		}

@@ -137,6 +137,10 @@ var resourceTypes = map[string]bool{
 	"aws.iam.group":             true,
 	"aws.cloudtrail.trail":      true,
 	"aws.account":               true,
+	// Access review (scanners/access): one sensitive CloudTrail event, and one
+	// principal's aggregates over the review and baseline windows.
+	"aws.cloudtrail.event": true,
+	"aws.access.principal": true,
 }
 
 // IsResourceType reports whether t is a resource type custos evaluates.
