@@ -262,6 +262,8 @@ type decoder struct {
 	sc      *scanner
 	parser  *fastjson.Parser
 	records int
+	// at is the offset of the problem when it is not where the scanner stopped.
+	at int64
 }
 
 // each calls fn with every record of the stream. It returns errDigest for a digest file
@@ -275,7 +277,11 @@ func (d *decoder) each(fn func(v *fastjson.Value) error) error {
 	if errors.As(err, &fnErr) {
 		return fnErr.err
 	}
-	return &DecodeError{Object: d.name, Records: d.records, Offset: d.sc.offset(), Err: err}
+	off := d.sc.offset()
+	if d.at > 0 {
+		off = d.at
+	}
+	return &DecodeError{Object: d.name, Records: d.records, Offset: off, Err: err}
 }
 
 type callbackError struct{ err error }
@@ -389,20 +395,22 @@ func (d *decoder) array(fn func(v *fastjson.Value) error) error {
 		if !ok {
 			return sc.readErr()
 		}
-		sc.pos++
 		switch c {
 		case ',':
 		case ']':
+			sc.pos++
 			return nil
 		default:
 			return fmt.Errorf("expected ',' or ']' between records, found %q", c)
 		}
+		sc.pos++
 	}
 }
 
 func (d *decoder) record(raw []byte, fn func(v *fastjson.Value) error) error {
 	v, err := d.parser.ParseBytes(raw)
 	if err != nil {
+		d.at = d.sc.offset() - int64(len(raw))
 		return fmt.Errorf("record %d: %v", d.records+1, err)
 	}
 	d.records++
