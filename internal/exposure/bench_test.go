@@ -134,13 +134,17 @@ func synthetic(n int) *inventory.Snapshot {
 	return snap
 }
 
-// heapPeak runs f and reports the highest live heap above what was live before it, sampled
-// every millisecond.
-func heapPeak(f func()) uint64 {
+// heapBytes is the live heap after a collection.
+func heapBytes() uint64 {
 	runtime.GC()
-	sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
-	metrics.Read(sample)
-	base := sample[0].Value.Uint64()
+	s := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+	metrics.Read(s)
+	return s[0].Value.Uint64()
+}
+
+// heapPeak runs f and reports the highest heap (live data and garbage not yet
+// collected) above base, sampled every millisecond.
+func heapPeak(base uint64, f func()) uint64 {
 	var peak atomic.Uint64
 	done := make(chan struct{})
 	stopped := make(chan struct{})
@@ -176,19 +180,28 @@ func BenchmarkAnalyze_100k(b *testing.B) { benchmarkAnalyze(b, 100_000) }
 
 func benchmarkAnalyze(b *testing.B, n int) {
 	snap := synthetic(n)
-	var peak uint64
+	var peak, retained uint64
 	var reads int
 	b.ReportAllocs()
 	b.ResetTimer()
 	for b.Loop() {
 		var r *exposure.Result
-		peak = max(peak, heapPeak(func() { r = exposure.Analyze(snap) }))
+		b.StopTimer()
+		base := heapBytes()
+		b.StartTimer()
+		peak = max(peak, heapPeak(base, func() { r = exposure.Analyze(snap) }))
+		b.StopTimer()
+		if live := heapBytes(); live > base {
+			retained = max(retained, live-base)
+		}
 		reads = 0
 		for i := range r.Secrets {
 			reads += r.Secrets[i].ReaderCount
 		}
+		b.StartTimer()
 	}
 	b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "resources/s")
 	b.ReportMetric(float64(peak)/(1<<20), "peak-MB")
+	b.ReportMetric(float64(retained)/(1<<20), "result-MB")
 	b.ReportMetric(float64(reads), "readers")
 }
