@@ -4,8 +4,10 @@
 #   The secret rotates automatically, but its schedule lets more days pass between two
 #   rotations than secrets.rotation_max_days allows. The interval is read from
 #   rotation_rules: rate(N days|hours) exactly, cron() as the longest gap its fields
-#   allow (see policies/lib/schedule.rego), else automatically_after_days. Secrets
-#   scheduled for deletion are left out.
+#   allow (see policies/lib/schedule.rego), else automatically_after_days. A secret's
+#   data classification tier may set a shorter maximum
+#   (classification.<tier>.secret_rotation_max_days). Secrets scheduled for deletion are
+#   left out.
 # custom:
 #   id: aws-secretsmanager-rotation-interval-too-long
 #   severity: low
@@ -19,6 +21,7 @@
 #     ScheduleExpression rate(30 days)) to at most the configured maximum.
 package custos.aws.secretsmanager.rotation_interval_too_long
 
+import data.custos.lib.classification
 import data.custos.lib.schedule
 import data.custos.lib.secrets
 
@@ -27,7 +30,8 @@ deny contains result if {
 	not secrets.scheduled_for_deletion(input.resource)
 	rules := object.get(input.resource, "rotation_rules", null)
 	days := schedule.interval_days(rules)
-	max_days := data.custos.config.secrets.rotation_max_days
+	resource_tags := object.get(input.resource, "tags", {})
+	max_days := classification.threshold(resource_tags, "secret_rotation_max_days", data.custos.config.secrets.rotation_max_days)
 	days > max_days
 	result := {
 		"msg": sprintf(
@@ -37,6 +41,7 @@ deny contains result if {
 		"evidence": {
 			"interval_days": days,
 			"max_days": max_days,
+			"classification": classification.tier_or_null(resource_tags),
 			"schedule_expression": object.get(rules, "schedule_expression", null),
 			"automatically_after_days": object.get(rules, "automatically_after_days", null),
 		},

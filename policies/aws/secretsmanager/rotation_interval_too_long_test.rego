@@ -55,3 +55,14 @@ test_pass_rotation_off if {
 test_pass_no_rules if {
 	count(rotation_interval_too_long.deny) == 0 with input as {"resource": object.remove(secret, ["rotation_rules"])}
 }
+
+test_deny_restricted_tier_maximum if {
+	results := rotation_interval_too_long.deny with input as {"resource": object.union(secret, {"tags": {"data-classification": "restricted"}, "rotation_rules": {"automatically_after_days": 45}})}
+	some r in results
+	r.evidence.max_days == 30
+	r.evidence.classification == "restricted"
+}
+
+test_pass_internal_tier_keeps_general_maximum if {
+	count(rotation_interval_too_long.deny) == 0 with input as {"resource": object.union(secret, {"tags": {"data-classification": "internal"}, "rotation_rules": {"automatically_after_days": 45}})}
+}
