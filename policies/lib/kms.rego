@@ -34,3 +34,40 @@ label(key) := sprintf("%s (%s)", [aliases[0], key.key_id]) if {
 
 # unusable_states are the states in which a key cannot encrypt or decrypt.
 unusable_states := {"Disabled", "PendingDeletion", "PendingReplicaDeletion", "Unavailable"}
+
+# account_root holds when a key policy principal value names the root of account: the
+# account id or arn:<partition>:iam::<account>:root.
+account_root(value, account) if value == account
+
+account_root(value, account) if regex.match(sprintf(`^arn:aws[a-z-]*:iam::%s:root$`, [account]), value)
+
+# aws_principals lists the AWS principals of a key policy statement that are not the
+# root of account, with the statement's index and sid.
+aws_principals(policy, account) := [{"principal": p, "index": i, "sid": object.get(stmt, "sid", "")} |
+	some i, stmt in policy.statements
+	stmt.effect == "Allow"
+	some p in object.get(stmt, ["principal", "aws"], [])
+	not account_root(p, account)
+]
+
+# service_grantee holds for a grantee that is an AWS service principal
+# (rds.eu-west-1.amazonaws.com) or a service-linked role: grants AWS services create for
+# their own use.
+service_grantee(grantee) if regex.match(`^[a-z0-9.-]+\.amazonaws\.com(\.cn)?$`, grantee)
+
+service_grantee(grantee) if contains(grantee, ":role/aws-service-role/")
+
+# grantee_account is the account of a grantee principal: its ARN's account field or a
+# bare account id; undefined for service principals.
+grantee_account(grantee) := grantee if regex.match(`^[0-9]{12}$`, grantee)
+
+grantee_account(grantee) := account if {
+	startswith(grantee, "arn:")
+	account := split(grantee, ":")[4]
+	regex.match(`^[0-9]{12}$`, account)
+}
+
+# constrained holds for a grant limited to an encryption context.
+constrained(grant) if count(object.get(grant, ["constraints", "encryption_context_subset"], {})) > 0
+
+constrained(grant) if count(object.get(grant, ["constraints", "encryption_context_equals"], {})) > 0

@@ -20,7 +20,7 @@ test_deny_period_over_max if {
 	results := rotation_period_too_long.deny with input as {"resource": key}
 	count(results) == 1
 	some r in results
-	r.evidence == {"rotation_period_days": 730, "max_days": 365}
+	r.evidence == {"rotation_period_days": 730, "max_days": 365, "classification": null}
 }
 
 test_deny_default_period_over_stricter_max if {
@@ -44,4 +44,14 @@ test_pass_rotation_off if {
 
 test_pass_imported_key if {
 	count(rotation_period_too_long.deny) == 0 with input as {"resource": object.union(key, {"origin": "EXTERNAL"})}
+}
+
+test_deny_restricted_tier_maximum if {
+	results := rotation_period_too_long.deny with input as {"resource": object.union(key, {"rotation_period_days": 180, "tags": {"data-classification": "restricted"}})}
+	some r in results
+	r.evidence == {"rotation_period_days": 180, "max_days": 90, "classification": "restricted"}
+}
+
+test_pass_internal_tier_keeps_general_maximum if {
+	count(rotation_period_too_long.deny) == 0 with input as {"resource": object.union(key, {"rotation_period_days": 180, "tags": {"data-classification": "internal"}})}
 }
