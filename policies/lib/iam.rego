@@ -435,3 +435,14 @@ broad_statements(policy, actions, scoping) := [detail |
 
 # service_linked holds for a role that an AWS service created and manages.
 service_linked(role) if startswith(object.get(role, "path", ""), "/aws-service-role/")
+
+# administrator_access holds for the ARN of the AWS-managed AdministratorAccess policy,
+# in any partition.
+administrator_access(arn) if regex.match(`^arn:aws[a-z-]*:iam::aws:policy/AdministratorAccess$`, arn)
+
+# attached_admin lists the attached policies of a user, role or group that are the
+# AWS-managed AdministratorAccess policy.
+attached_admin(principal) := [p.arn |
+	some p in object.get(principal, "attached_policies", [])
+	administrator_access(p.arn)
+]

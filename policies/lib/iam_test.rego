@@ -214,3 +214,12 @@ test_service_linked if {
 	not iam.service_linked({"path": "/"})
 	not iam.service_linked({})
 }
+
+test_administrator_access if {
+	iam.administrator_access("arn:aws:iam::aws:policy/AdministratorAccess")
+	iam.administrator_access("arn:aws-us-gov:iam::aws:policy/AdministratorAccess")
+	not iam.administrator_access("arn:aws:iam::111122223333:policy/AdministratorAccess")
+	not iam.administrator_access("arn:aws:iam::aws:policy/AdministratorAccess-Amplify")
+	iam.attached_admin({"attached_policies": [{"arn": "arn:aws:iam::aws:policy/ReadOnlyAccess"}, {"arn": "arn:aws:iam::aws:policy/AdministratorAccess"}]}) == ["arn:aws:iam::aws:policy/AdministratorAccess"]
+	iam.attached_admin({}) == []
+}

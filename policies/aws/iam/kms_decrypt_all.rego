@@ -1,12 +1,15 @@
 # METADATA
 # title: IAM policy allows decrypting with every KMS key
 # description: >-
-#   A statement allows kms:Decrypt or kms:ReEncryptFrom (exactly, through a wildcard,
-#   or through NotAction) on every KMS key: Resource "*", an ARN pattern whose key id is
-#   a wildcard (arn:aws:kms:*:*:key/*, also when pinned to one region or account), or
-#   NotResource. Whoever holds the policy can decrypt anything any key policy lets
-#   their account use. Conditions are listed in the evidence but do not clear the
-#   finding; an unconditional Deny of the action on every key in the same policy does.
+#   A statement allows kms:Decrypt, kms:ReEncrypt* or kms:GenerateDataKey* (exactly,
+#   through a wildcard, or through NotAction; expanded against custos's action
+#   catalogue) on every KMS key: Resource "*", an ARN pattern whose key id is a wildcard
+#   (arn:aws:kms:*:*:key/*, also when pinned to one region or account), or NotResource,
+#   without a kms:ViaService or encryption context condition (kms:EncryptionContext:…,
+#   kms:EncryptionContextKeys) that ties it to one service or one kind of data. Whoever
+#   holds the policy can decrypt anything any key policy lets their account use. Other
+#   conditions are listed in the evidence but do not clear the finding; an unconditional
+#   Deny of the action on every key in the same policy does.
 # custom:
 #   id: aws-iam-kms-decrypt-all
 #   severity: high
@@ -17,28 +20,25 @@
 #     aws-fsbp: ["KMS.1", "KMS.2"]
 #   remediation: >-
 #     List the ARNs of the keys the principal needs in Resource instead of "*", or
-#     restrict the statement with kms:ViaService and kms:EncryptionContext conditions
-#     and scope it to keys by ARN.
+#     restrict the statement with a kms:ViaService or kms:EncryptionContext condition.
 package custos.aws.iam.kms_decrypt_all
 
+import data.custos.lib.actions
 import data.custos.lib.iam
 
-decrypt_actions := ["kms:decrypt", "kms:reencryptfrom"]
+# decrypt_actions are the actions that yield plaintext or data keys, from the catalogue.
+decrypt_actions := (actions.expand("kms:Decrypt") | actions.expand("kms:ReEncrypt*")) | actions.expand("kms:GenerateDataKey*")
+
+# scoping_keys tie a statement to one service or one kind of data.
+scoping_keys := {"kms:viaservice", "kms:encryptioncontext:", "kms:encryptioncontextkeys"}
 
 deny contains result if {
 	policy := input.resource.document
-	granted := [action |
-		some action in decrypt_actions
-		count(iam.allowing_on_all(policy, action, "kms", "key/")) > 0
-		not iam.denied_for_all(policy, action, "kms", "key/")
-	]
-	count(granted) > 0
-	statements := sort({s |
-		some action in granted
-		some s in iam.allowing_on_all(policy, action, "kms", "key/")
-	})
+	statements := iam.broad_statements(policy, {a: "key" | some a in decrypt_actions}, scoping_keys)
+	count(statements) > 0
+	granted := sort({a | some s in statements; some a in s.grants})
 	result := {
-		"msg": sprintf("%s allows %s on every KMS key", [iam.policy_label(input.resource), concat(" and ", granted)]),
+		"msg": sprintf("%s allows %s on every KMS key", [iam.policy_label(input.resource), concat(", ", granted)]),
 		"evidence": {
 			"actions": granted,
 			"statements": statements,

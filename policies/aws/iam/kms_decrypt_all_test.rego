@@ -30,19 +30,45 @@ test_deny_all_keys_pattern if {
 test_deny_wildcards_and_reencrypt if {
 	results := kms_decrypt_all.deny with input as with_statements([allow(["kms:*"], ["*"])])
 	some r in results
-	r.evidence.actions == ["kms:decrypt", "kms:reencryptfrom"]
+	r.evidence.actions == [
+		"kms:decrypt", "kms:generatedatakey", "kms:generatedatakeypair",
+		"kms:generatedatakeypairwithoutplaintext", "kms:generatedatakeywithoutplaintext",
+		"kms:reencryptfrom", "kms:reencryptto",
+	]
 }
 
 test_deny_reencrypt_from_only if {
 	results := kms_decrypt_all.deny with input as with_statements([allow(["kms:reencrypt*"], ["*"])])
 	some r in results
-	r.evidence.actions == ["kms:reencryptfrom"]
+	r.evidence.actions == ["kms:reencryptfrom", "kms:reencryptto"]
 }
 
-test_deny_with_via_service_condition if {
-	results := kms_decrypt_all.deny with input as with_statements([object.union(allow(["kms:decrypt"], ["*"]), {"conditions": [{"operator": "StringEquals", "base": "StringEquals", "qualifier": "", "if_exists": false, "key": "kms:viaservice", "values": ["secretsmanager.eu-west-1.amazonaws.com"]}]})])
+test_deny_generate_data_key_wildcard if {
+	results := kms_decrypt_all.deny with input as with_statements([allow(["kms:GenerateDataKey*"], ["*"])])
 	some r in results
-	[s.condition_keys | some s in r.evidence.statements] == [["kms:viaservice"]]
+	"kms:generatedatakey" in r.evidence.actions
+}
+
+condition(key, values) := {"operator": "StringEquals", "base": "StringEquals", "qualifier": "", "if_exists": false, "key": key, "values": values}
+
+test_deny_with_unrelated_condition if {
+	results := kms_decrypt_all.deny with input as with_statements([object.union(allow(["kms:decrypt"], ["*"]), {"conditions": [condition("aws:requestedregion", ["eu-west-1"])]})])
+	some r in results
+	[s.condition_keys | some s in r.evidence.statements] == [["aws:requestedregion"]]
+}
+
+# Trap: IfExists lets a request without the key through, so it does not narrow.
+test_deny_via_service_if_exists if {
+	c := object.union(condition("kms:viaservice", ["secretsmanager.eu-west-1.amazonaws.com"]), {"operator": "StringEqualsIfExists", "if_exists": true})
+	count(kms_decrypt_all.deny) == 1 with input as with_statements([object.union(allow(["kms:decrypt"], ["*"]), {"conditions": [c]})])
+}
+
+test_pass_via_service_condition if {
+	count(kms_decrypt_all.deny) == 0 with input as with_statements([object.union(allow(["kms:decrypt"], ["*"]), {"conditions": [condition("kms:viaservice", ["secretsmanager.eu-west-1.amazonaws.com"])]})])
+}
+
+test_pass_encryption_context_condition if {
+	count(kms_decrypt_all.deny) == 0 with input as with_statements([object.union(allow(["kms:decrypt"], ["*"]), {"conditions": [condition("kms:encryptioncontext:app", ["billing"])]})])
 }
 
 test_pass_specific_keys if {
@@ -54,7 +80,7 @@ test_pass_alias_arns_only if {
 }
 
 test_pass_encrypt_only if {
-	count(kms_decrypt_all.deny) == 0 with input as with_statements([allow(["kms:encrypt", "kms:generatedatakey*", "kms:describekey"], ["*"])])
+	count(kms_decrypt_all.deny) == 0 with input as with_statements([allow(["kms:encrypt", "kms:describekey", "kms:list*"], ["*"])])
 }
 
 test_pass_deny_statement if {

@@ -1,11 +1,14 @@
 # METADATA
-# title: IAM policy allows every Secrets Manager or KMS action
+# title: IAM policy allows every action of a secrets, keys or identity service
 # description: >-
-#   A statement allows an action pattern that covers every action of Secrets Manager or
-#   KMS (secretsmanager:*, kms:*, or * on resources short of everything), so the
-#   principal can also delete secrets, rewrite resource and key policies, disable
-#   rotation or schedule key deletion. Full administrator statements (every action on
-#   every resource) are reported by aws-iam-full-admin instead.
+#   A statement allows action patterns that together cover every action of Secrets
+#   Manager, KMS, IAM, STS or CloudTrail (secretsmanager:*, kms:*, iam:*, sts:*,
+#   cloudtrail:*, "*" on resources short of everything, or a set of wildcards that leaves
+#   no action out; expanded against custos's action catalogue), so the principal can also
+#   delete secrets, rewrite resource and key policies, schedule key deletion, grant
+#   itself more permissions or stop the audit trail. Full administrator statements
+#   (every action on every resource) are reported by aws-iam-full-admin, and NotAction by
+#   aws-iam-allow-not-action.
 # custom:
 #   id: aws-iam-service-wildcard
 #   severity: medium
@@ -16,30 +19,25 @@
 #     aws-fsbp: ["IAM.21"]
 #   remediation: >-
 #     List the actions the principal uses (IAM Access Analyzer can generate a policy
-#     from CloudTrail activity) instead of secretsmanager:* or kms:*.
+#     from CloudTrail activity) instead of a service-wide wildcard.
 package custos.aws.iam.service_wildcard
 
+import data.custos.lib.actions
 import data.custos.lib.iam
-
-services := ["kms", "secretsmanager"]
 
 deny contains result if {
 	statements := [detail |
 		some i, stmt in input.resource.document.statements
 		stmt.effect == "Allow"
 		not iam.full_admin(stmt)
-		wide := [service |
-			some service in services
-			some pattern in iam.list_at(stmt, "actions")
-			iam.service_wide_pattern(pattern, service)
-		]
+		wide := actions.whole_services({a | some p in iam.list_at(stmt, "actions"); some a in actions.expand(p)})
 		count(wide) > 0
-		detail := object.union(iam.statement_detail(i, stmt), {"services": sort({s | some s in wide})})
+		detail := object.union(iam.statement_detail(i, stmt), {"services": wide})
 	]
 	count(statements) > 0
 	wide_services := sort({service | some s in statements; some service in s.services})
 	result := {
-		"msg": sprintf("%s allows every action of %s", [iam.policy_label(input.resource), concat(" and ", wide_services)]),
+		"msg": sprintf("%s allows every action of %s", [iam.policy_label(input.resource), concat(", ", wide_services)]),
 		"evidence": {
 			"services": wide_services,
 			"statements": statements,

@@ -27,7 +27,7 @@ test_deny_both_services_one_finding if {
 test_deny_star_on_a_key if {
 	results := service_wildcard.deny with input as with_statements([allow(["*"], ["arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"])])
 	some r in results
-	r.evidence.services == ["kms", "secretsmanager"]
+	r.evidence.services == ["cloudtrail", "iam", "kms", "secretsmanager", "sts"]
 }
 
 test_pass_full_admin_reported_elsewhere if {
@@ -44,4 +44,28 @@ test_pass_other_service_wildcard if {
 
 test_pass_deny_statement if {
 	count(service_wildcard.deny) == 0 with input as with_statements([{"effect": "Deny", "actions": ["kms:*"], "resources": ["*"]}])
+}
+
+test_deny_identity_and_audit_services if {
+	results := service_wildcard.deny with input as with_statements([allow(["iam:*", "sts:*", "cloudtrail:*"], ["*"])])
+	some r in results
+	r.evidence.services == ["cloudtrail", "iam", "sts"]
+	r.msg == "policy ops allows every action of cloudtrail, iam, sts"
+}
+
+# Trap: wildcards that together leave no KMS action out are as wide as kms:*.
+test_deny_wildcards_covering_the_service if {
+	patterns := ["kms:c*", "kms:d*", "kms:e*", "kms:g*", "kms:i*", "kms:l*", "kms:p*", "kms:r*", "kms:s*", "kms:t*", "kms:u*", "kms:v*"]
+	results := service_wildcard.deny with input as with_statements([allow(patterns, ["*"])])
+	some r in results
+	r.evidence.services == ["kms"]
+}
+
+test_pass_almost_every_action if {
+	patterns := ["kms:c*", "kms:d*", "kms:e*", "kms:g*", "kms:i*", "kms:l*", "kms:p*", "kms:r*", "kms:s*", "kms:t*", "kms:u*"]
+	count(service_wildcard.deny) == 0 with input as with_statements([allow(patterns, ["*"])])
+}
+
+test_pass_not_action_reported_elsewhere if {
+	count(service_wildcard.deny) == 0 with input as with_statements([{"effect": "Allow", "not_actions": ["s3:*"], "resources": ["arn:aws:kms:*:*:key/*"]}])
 }

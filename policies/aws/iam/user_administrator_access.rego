@@ -1,0 +1,29 @@
+# METADATA
+# title: AdministratorAccess is attached to an IAM user
+# description: >-
+#   The AWS-managed AdministratorAccess policy (every action on every resource) is
+#   attached to the user: every request the user's credentials sign, from anywhere, has every permission, including reading every secret and rewriting every key policy.
+# custom:
+#   id: aws-iam-user-administrator-access
+#   severity: high
+#   resource_type: aws.iam.user
+#   controls:
+#     soc2: ["CC6.3"]
+#     pci-dss-4.0: ["7.2.2"]
+#     cis-aws-3.0: ["1.16"]
+#   remediation: >-
+#     Detach AdministratorAccess (DetachUserPolicy) and attach
+#     policies scoped to the tasks the user performs; keep full administrator
+#     rights to a break-glass role that requires MFA.
+package custos.aws.iam.user_administrator_access
+
+import data.custos.lib.iam
+
+deny contains result if {
+	attached := iam.attached_admin(input.resource)
+	count(attached) > 0
+	result := {
+		"msg": sprintf("IAM user %s has the AdministratorAccess policy attached", [input.resource.name]),
+		"evidence": {"policies": attached},
+	}
+}
