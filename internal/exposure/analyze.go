@@ -351,6 +351,7 @@ func (p *actor) addIdentity(s *stmt, group string) {
 }
 
 func (a *analysis) addActor(p *actor) {
+	p.contextSensitive = anyContextConditionRef(p.decrypt) || anyContextConditionRef(p.boundaryDecrypt)
 	if _, dup := a.actorByARN[p.arn]; dup {
 		return
 	}
@@ -491,6 +492,10 @@ func (a *analysis) indexKeyPolicy(k *keyRec) {
 		k.pseudo = appendActor(k.pseudo, a.pseudoActor("*", KindAnyone, ""))
 	}
 	k.excluded = map[string]bool{k.acct.id: true}
+	k.contextSensitive = anyContextCondition(k.policy)
+	for _, g := range k.grants {
+		k.contextSensitive = k.contextSensitive || g.g.Constraints != nil
+	}
 }
 
 func appendID(list []int32, id int32) []int32 {
@@ -675,24 +680,22 @@ func (a *analysis) grantDecrypt(p *actor, k *keyRec, v verdict) {
 
 // contextSensitive reports whether decrypting with k for one secret may be decided
 // differently than for another: a condition on the encryption context (which names the
-// secret) or a grant constraint.
+// secret) or a grant constraint, in the key's policy and grants or in p's policies.
 func contextSensitive(k *keyRec, p *actor) bool {
-	for _, s := range k.policy {
+	return k.contextSensitive || p.contextSensitive
+}
+
+func anyContextCondition(stmts []*stmt) bool {
+	for _, s := range stmts {
 		if hasContextCondition(s) {
 			return true
 		}
 	}
-	for _, g := range k.grants {
-		if g.g.Constraints != nil {
-			return true
-		}
-	}
-	for _, ref := range p.decrypt {
-		if hasContextCondition(ref.s) {
-			return true
-		}
-	}
-	for _, ref := range p.boundaryDecrypt {
+	return false
+}
+
+func anyContextConditionRef(refs []stmtRef) bool {
+	for _, ref := range refs {
 		if hasContextCondition(ref.s) {
 			return true
 		}

@@ -77,10 +77,14 @@ func evalCondition(c *inventory.Condition, v value) tri {
 	neg := negated[c.Base]
 	switch v.kind {
 	case absent:
-		if c.IfExists || c.Qualifier == "ForAllValues" || neg {
+		switch {
+		case c.IfExists || c.Qualifier == "ForAllValues":
 			return triYes
+		case c.Qualifier == "ForAnyValue":
+			// No value of an absent key can satisfy anything, negated or not.
+			return triNo
 		}
-		return triNo
+		return boolTri(neg)
 	case unknown:
 		if v.excluded == nil || c.Qualifier != "" {
 			return triMaybe

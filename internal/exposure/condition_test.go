@@ -45,6 +45,8 @@ func TestEvalCondition(t *testing.T) {
 		{"absent if exists", cond("StringEqualsIfExists", "k", "a"), value{kind: absent}, triYes},
 		{"absent for all values", cond("ForAllValues:StringEquals", "k", "a"), value{kind: absent}, triYes},
 		{"absent for any value", cond("ForAnyValue:StringEquals", "k", "a"), value{kind: absent}, triNo},
+		{"absent for any value, negated", cond("ForAnyValue:StringNotEquals", "k", "a"), value{kind: absent}, triNo},
+		{"absent for any value if exists", cond("ForAnyValue:StringEqualsIfExists", "k", "a"), value{kind: absent}, triYes},
 		{"unknown", cond("StringEquals", "k", "a"), value{}, triMaybe},
 		{"unknown numeric", cond("NumericLessThan", "k", "3600"), value{}, triMaybe},
 		{"known value, unsupported operator", cond("IpAddress", "k", "10.0.0.0/8"), known("10.1.2.3"), triMaybe},

@@ -394,6 +394,7 @@ func TestSecretReaders(t *testing.T) {
 			snap: func(t *testing.T) *inventory.Snapshot {
 				return snapshot(account(t, acctA).
 					secret("prod/db", keyARN(acctA, "k1"), nil).
+					secret("dev/x", keyARN(acctA, "k1"), nil).
 					key("k1", nil, rootDelegation(acctA)).
 					role("no-decrypt", "", readAll).
 					role("this-key", "", readAll, `{"Effect": "Allow", "Action": "kms:Decrypt", "Resource": "arn:aws:kms:eu-west-1:111122223333:key/k1"}`).
@@ -402,9 +403,11 @@ func TestSecretReaders(t *testing.T) {
 					role("via-s3", "", readAll, `{"Effect": "Allow", "Action": "kms:Decrypt", "Resource": "*", "Condition": {"StringEquals": {"kms:ViaService": "s3.eu-west-1.amazonaws.com"}}}`).
 					role("context", "", readAll, `{"Effect": "Allow", "Action": "kms:Decrypt", "Resource": "*", "Condition": {"StringLike": {"kms:EncryptionContext:SecretARN": "arn:aws:secretsmanager:*:*:secret:prod/*"}}}`))
 			},
-			want: map[string]map[string]string{prodDB: {
-				roleARN(acctA, "this-key"): "definite", roleARN(acctA, "via-sm"): "definite", roleARN(acctA, "context"): "definite",
-			}},
+			want: map[string]map[string]string{
+				prodDB: {roleARN(acctA, "this-key"): "definite", roleARN(acctA, "via-sm"): "definite", roleARN(acctA, "context"): "definite"},
+				// The same key, another secret: the encryption context no longer matches.
+				devX: {roleARN(acctA, "this-key"): "definite", roleARN(acctA, "via-sm"): "definite"},
+			},
 		},
 		{
 			name: "grants, with and without encryption-context constraints",

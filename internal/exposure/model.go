@@ -122,6 +122,8 @@ type keyRec struct {
 	// excluded lists the accounts whose principals the key view enumerates, so that
 	// "anyone" stands for the others.
 	excluded map[string]bool
+	// contextSensitive: the policy or a grant depends on the encryption context.
+	contextSensitive bool
 }
 
 type grantRec struct {
@@ -148,6 +150,9 @@ type actor struct {
 
 	// assumed is the identity verdict of a principal outside the inventory, by layer.
 	assumed map[string]verdict
+
+	// contextSensitive: a decrypt statement depends on the encryption context.
+	contextSensitive bool
 
 	// secretCount and keyCount size the principal's access lists.
 	secretCount, keyCount int
