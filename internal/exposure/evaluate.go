@@ -79,6 +79,10 @@ func (s *sparseSet) add(ids ...int32) {
 	}
 }
 
+// run decides every access that can exist: each principal of the inventory against the
+// secrets and keys that can concern it (never all of them), then the principals outside
+// the inventory that resource and key policies name. Visiting order does not matter:
+// result sorts.
 func (a *analysis) run() {
 	secretSet := newSparseSet(len(a.secrets))
 	keySet := newSparseSet(len(a.keys))
@@ -96,7 +100,6 @@ func (a *analysis) run() {
 		secretSet.add(a.rpByAccount[p.account]...)
 		secretSet.add(a.rpStar...)
 		clear(kmsCache)
-		sort.Slice(secretSet.list, func(i, j int) bool { return secretSet.list[i] < secretSet.list[j] })
 		for _, id := range secretSet.list {
 			s := a.secrets[id]
 			v := a.secretSide(p, s)
@@ -132,7 +135,6 @@ func (a *analysis) run() {
 		keySet.add(a.kpByActor[p]...)
 		keySet.add(a.kpByAccount[p.account]...)
 		keySet.add(a.starKeys[p.account]...)
-		sort.Slice(keySet.list, func(i, j int) bool { return keySet.list[i] < keySet.list[j] })
 		for _, id := range keySet.list {
 			k := a.keys[id]
 			if v := a.kms(p, k, nil); v.state != triNo {
