@@ -39,12 +39,15 @@ type value struct {
 
 func known(vals ...string) value { return value{kind: present, vals: vals} }
 
-// negated operators are true when the value matches none of the policy's values; with
-// an absent key they are true.
-var negated = map[string]bool{
-	"StringNotEquals": true, "StringNotEqualsIgnoreCase": true, "StringNotLike": true,
-	"ArnNotEquals": true, "ArnNotLike": true, "NumericNotEquals": true, "DateNotEquals": true,
-	"NotIpAddress": true,
+// isNegated reports whether an operator is negated: true when the value matches none of
+// the policy's values, and true on an absent key.
+func isNegated(base string) bool {
+	switch base {
+	case "StringNotEquals", "StringNotEqualsIgnoreCase", "StringNotLike", "ArnNotEquals", "ArnNotLike",
+		"NumericNotEquals", "DateNotEquals", "NotIpAddress":
+		return true
+	}
+	return false
 }
 
 // compare reports whether policy value pv matches request value rv under the base
@@ -74,7 +77,7 @@ func evalCondition(c *inventory.Condition, v value) tri {
 		wantAbsent := strings.EqualFold(c.Values[0], "true")
 		return boolTri(wantAbsent == (v.kind == absent))
 	}
-	neg := negated[c.Base]
+	neg := isNegated(c.Base)
 	switch v.kind {
 	case absent:
 		switch {
