@@ -214,7 +214,7 @@ type idVerdict struct {
 
 func (a *analysis) identity(p *actor, refs, boundary []stmtRef, layer, arn string, req *request) idVerdict {
 	if !p.inInventory {
-		return idVerdict{allow: p.assumed[layer], boundary: yes}
+		return idVerdict{allow: p.assumed[layer], boundary: verdict{state: triYes}}
 	}
 	var out idVerdict
 	for _, ref := range refs {
@@ -246,7 +246,7 @@ func (a *analysis) identity(p *actor, refs, boundary []stmtRef, layer, arn strin
 	case p.boundaryMissing != "":
 		out.boundary = verdict{state: triMaybe, unknowns: []string{"permissions boundary " + p.boundaryMissing + " is not in the inventory"}}
 	default:
-		out.boundary = yes
+		out.boundary = verdict{state: triYes}
 	}
 	out.allow = and(out.allow, out.boundary)
 	return out

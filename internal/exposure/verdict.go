@@ -12,8 +12,6 @@ type verdict struct {
 	unknowns []string
 }
 
-var yes = verdict{state: triYes}
-
 // or is either path: the stronger one wins; equally strong paths are both kept as evidence.
 func or(v, w verdict) verdict {
 	switch {
