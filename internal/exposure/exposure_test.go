@@ -287,6 +287,16 @@ func TestSecretReaders(t *testing.T) {
 			want: map[string]map[string]string{prodDB: {roleARN(acctA, "app"): "definite"}, devX: {}},
 		},
 		{
+			name: "a resource-policy Deny with NotPrincipal denies everyone it does not name",
+			snap: func(t *testing.T) *inventory.Snapshot {
+				return snapshot(account(t, acctA).
+					secret("prod/db", "", nil, `{"Effect": "Deny", "NotPrincipal": {"AWS": ["`+roleARN(acctA, "app")+`"]}, "Action": "secretsmanager:*", "Resource": "*"}`).
+					role("app", "", readAll).
+					role("other", "", readAll))
+			},
+			want: map[string]map[string]string{prodDB: {roleARN(acctA, "app"): "definite"}},
+		},
+		{
 			name: "cross account: the resource policy and the caller's identity policy are both needed, and the key must allow",
 			snap: func(t *testing.T) *inventory.Snapshot {
 				return snapshot(
