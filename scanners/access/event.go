@@ -1,6 +1,7 @@
 package access
 
 import (
+	"bytes"
 	"errors"
 	"strings"
 	"time"
@@ -166,28 +167,42 @@ func (e *Event) sensitive() bool {
 	return e.Detail != nil
 }
 
-// normaliser turns parsed records into Events, interning the strings that repeat.
-type normaliser struct {
-	strs map[string]string
-}
+// interner shares equal strings: a value seen before costs a map lookup, not an
+// allocation. One per field keeps each map small.
+type interner map[string]string
 
-func newNormaliser() *normaliser { return &normaliser{strs: make(map[string]string, 1024)} }
-
-// intern returns b as a string shared with earlier equal values.
-func (n *normaliser) intern(b []byte) string {
+func (in interner) get(b []byte) string {
 	if len(b) == 0 {
 		return ""
 	}
-	if s, ok := n.strs[string(b)]; ok {
+	if s, ok := in[string(b)]; ok {
 		return s
 	}
 	s := string(b)
-	if len(n.strs) > 200_000 {
-		clear(n.strs)
+	if len(in) >= 100_000 {
+		clear(in)
 	}
-	n.strs[s] = s
+	in[s] = s
 	return s
 }
+
+// normaliser turns parsed records into Events. It is owned by one goroutine.
+type normaliser struct {
+	small, ips, agents, targets interner
+	// principals caches normalised identities (see principal).
+	principals map[string]*Principal
+	keyBuf     []byte
+}
+
+func newNormaliser() *normaliser {
+	return &normaliser{
+		small: interner{}, ips: interner{}, agents: interner{}, targets: interner{},
+		principals: map[string]*Principal{},
+	}
+}
+
+// intern shares strings of the low-cardinality fields.
+func (n *normaliser) intern(b []byte) string { return n.small.get(b) }
 
 var errNoEvent = errors.New("not a CloudTrail event (no eventTime)")
 
@@ -215,9 +230,9 @@ func (n *normaliser) event(v *fastjson.Value) (Event, error) {
 		case "recipientAccountId":
 			e.Account = n.intern(val.GetStringBytes())
 		case "sourceIPAddress":
-			e.SourceIP = n.intern(val.GetStringBytes())
+			e.SourceIP = n.ips.get(val.GetStringBytes())
 		case "userAgent":
-			e.UserAgent = n.intern(val.GetStringBytes())
+			e.UserAgent = n.agents.get(val.GetStringBytes())
 		case "errorCode":
 			e.ErrorCode = n.intern(val.GetStringBytes())
 		case "readOnly":
@@ -244,7 +259,7 @@ func (n *normaliser) event(v *fastjson.Value) (Event, error) {
 		return e, errors.New("event has no eventID")
 	}
 	n.principal(&e, ui)
-	e.via(ui)
+	n.via(&e, ui)
 	n.classify(&e, req, resources)
 	if names := sensitiveRequest[e.Source][e.Name]; names != nil {
 		e.Detail = map[string]any{"request": pick(req, names)}
@@ -293,8 +308,33 @@ func strconvQuote(b []byte) string {
 	return "\"" + strings.ToValidUTF8(string(b), "?") + "\""
 }
 
-// principal fills e.Principal from userIdentity.
+// principal fills e.Principal from userIdentity. Calls of one session (one access
+// key) share an identity, so the normalised principal is cached by access key, ARN,
+// invokedBy and account; identities without an access key are built every time.
 func (n *normaliser) principal(e *Event, ui *fastjson.Value) {
+	key := ui.GetStringBytes("accessKeyId")
+	if len(key) == 0 {
+		n.buildPrincipal(e, ui)
+		return
+	}
+	buf := append(n.keyBuf[:0], key...)
+	buf = append(append(buf, 0), ui.GetStringBytes("arn")...)
+	buf = append(append(buf, 0), ui.GetStringBytes("invokedBy")...)
+	buf = append(append(buf, 0), e.Account...)
+	n.keyBuf = buf
+	if p, ok := n.principals[string(buf)]; ok {
+		e.Principal = *p
+		return
+	}
+	n.buildPrincipal(e, ui)
+	if len(n.principals) >= 100_000 {
+		clear(n.principals)
+	}
+	p := e.Principal
+	n.principals[string(buf)] = &p
+}
+
+func (n *normaliser) buildPrincipal(e *Event, ui *fastjson.Value) {
 	p := &e.Principal
 	if ui == nil {
 		p.Type, p.Key = "Unknown", "unknown:"+e.Account
@@ -302,8 +342,8 @@ func (n *normaliser) principal(e *Event, ui *fastjson.Value) {
 	}
 	p.Type = n.intern(ui.GetStringBytes("type"))
 	p.Account = n.intern(ui.GetStringBytes("accountId"))
-	p.ARN = n.intern(ui.GetStringBytes("arn"))
-	p.AccessKeyID = n.intern(ui.GetStringBytes("accessKeyId"))
+	p.ARN = n.targets.get(ui.GetStringBytes("arn"))
+	p.AccessKeyID = n.targets.get(ui.GetStringBytes("accessKeyId"))
 	principalID := ui.GetStringBytes("principalId")
 	userName := ui.GetStringBytes("userName")
 	if sc := ui.Get("sessionContext"); sc != nil {
@@ -327,7 +367,7 @@ func (n *normaliser) principal(e *Event, ui *fastjson.Value) {
 		}
 	case "AssumedRole":
 		issuer := ui.Get("sessionContext", "sessionIssuer")
-		roleARN := n.intern(issuer.GetStringBytes("arn"))
+		roleARN := n.targets.get(issuer.GetStringBytes("arn"))
 		p.Name = n.intern(issuer.GetStringBytes("userName"))
 		if i := strings.LastIndexByte(p.ARN, '/'); i >= 0 {
 			p.Session = p.ARN[i+1:]
@@ -394,10 +434,10 @@ func isInstanceID(s string) bool {
 }
 
 // via decides whether a service acted on the principal's behalf.
-func (e *Event) via(ui *fastjson.Value) {
+func (n *normaliser) via(e *Event, ui *fastjson.Value) {
 	if ui != nil {
 		if b := ui.GetStringBytes("invokedBy"); len(b) > 0 {
-			e.Via = string(b)
+			e.Via = n.intern(b)
 			return
 		}
 	}
@@ -452,7 +492,7 @@ func (n *normaliser) classify(e *Event, req, resources *fastjson.Value) {
 			e.Kind = KindKMSUse
 		}
 		if arn := resourceARN(resources, "AWS::KMS::Key"); len(arn) > 0 {
-			e.Target = n.intern(arn)
+			e.Target = n.targets.get(arn)
 		} else if id := req.GetStringBytes("keyId"); len(id) > 0 {
 			e.Target = n.keyKey(id, e)
 		}
@@ -464,12 +504,12 @@ func (n *normaliser) classify(e *Event, req, resources *fastjson.Value) {
 			}
 		}
 		if name := req.GetStringBytes("name"); len(name) > 0 {
-			e.Target = n.intern(name)
+			e.Target = n.targets.get(name)
 		} else if path := req.GetStringBytes("path"); len(path) > 0 {
-			e.Target = n.intern(path)
+			e.Target = n.targets.get(path)
 		}
 		for _, name := range req.GetArray("names") {
-			e.Targets = append(e.Targets, n.intern(name.GetStringBytes()))
+			e.Targets = append(e.Targets, n.targets.get(name.GetStringBytes()))
 		}
 		if e.Target == "" && len(e.Targets) > 0 {
 			e.Target, e.Targets = e.Targets[0], e.Targets[1:]
@@ -479,9 +519,9 @@ func (n *normaliser) classify(e *Event, req, resources *fastjson.Value) {
 		if len(name) == 0 {
 			name = req.GetStringBytes("trailName")
 		}
-		e.Target = n.intern(name)
+		e.Target = n.targets.get(name)
 	case srcIAM:
-		e.Target = n.intern(req.GetStringBytes("userName"))
+		e.Target = n.targets.get(req.GetStringBytes("userName"))
 	}
 }
 
@@ -498,13 +538,27 @@ func resourceARN(resources *fastjson.Value, typ string) []byte {
 }
 
 // secretKey normalises a secret id (name, partial or full ARN) to the secret's ARN
-// without the six random characters Secrets Manager appends.
+// without the six random characters Secrets Manager appends. Results are cached by the
+// id (and, for a bare name, region and account).
 func (n *normaliser) secretKey(id []byte, e *Event) string {
-	s := string(id)
-	if strings.HasPrefix(s, "arn:") {
-		return n.internString(SecretKey(s, "", ""))
+	buf := append(n.keyBuf[:0], "s\x00"...)
+	if !bytes.HasPrefix(id, []byte("arn:")) {
+		buf = append(append(append(append(buf, e.Region...), 0), e.Account...), 0)
 	}
-	return n.internString(SecretKey(s, e.Region, e.Account))
+	buf = append(buf, id...)
+	n.keyBuf = buf
+	if k, ok := n.targets[string(buf)]; ok {
+		return k
+	}
+	var k string
+	if bytes.HasPrefix(id, []byte("arn:")) {
+		k = SecretKey(string(id), "", "")
+	} else {
+		k = SecretKey(string(id), e.Region, e.Account)
+	}
+	k = n.internString(k)
+	n.targets[string(buf)] = k
+	return k
 }
 
 // SecretKey is the canonical identity of a secret: its ARN without the random suffix.
@@ -547,10 +601,13 @@ func (n *normaliser) keyKey(id []byte, e *Event) string {
 }
 
 func (n *normaliser) internString(s string) string {
-	if v, ok := n.strs[s]; ok {
+	if v, ok := n.targets[s]; ok {
 		return v
 	}
-	n.strs[s] = s
+	if len(n.targets) >= 100_000 {
+		clear(n.targets)
+	}
+	n.targets[s] = s
 	return s
 }
 
