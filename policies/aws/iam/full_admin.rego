@@ -11,6 +11,7 @@
 #   controls:
 #     soc2: ["CC6.3"]
 #     pci-dss-4.0: ["7.2.2"]
+#     cis-aws-3.0: ["1.16"]
 #     aws-fsbp: ["IAM.1"]
 #   remediation: >-
 #     Replace the statement with the actions and resources the principal needs; keep

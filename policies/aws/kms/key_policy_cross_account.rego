@@ -13,6 +13,7 @@
 #   resource_type: aws.kms.key
 #   controls:
 #     soc2: ["CC6.1", "CC6.6"]
+#     pci-dss-4.0: ["3.6.1"]
 #   remediation: >-
 #     Remove the account from the key policy (PutKeyPolicy), or, when the access is
 #     intended, add the account to trusted_accounts in .custos.yaml so the decision is

@@ -13,6 +13,8 @@
 #   resource_type: aws.kms.key
 #   controls:
 #     soc2: ["CC6.1", "CC6.6"]
+#     pci-dss-4.0: ["3.6.1"]
+#     aws-fsbp: ["KMS.5"]
 #   remediation: >-
 #     Replace Principal "*" with the account or roles that need the key, or add a
 #     kms:CallerAccount or aws:PrincipalOrgID condition (PutKeyPolicy).

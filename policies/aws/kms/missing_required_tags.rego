@@ -10,7 +10,8 @@
 #   id: aws-kms-missing-required-tags
 #   severity: low
 #   resource_type: aws.kms.key
-#   controls: {}
+#   controls:
+#     soc2: ["C1.1"]
 #   remediation: >-
 #     Tag the key with every required key (TagResource), and enforce the tags at
 #     creation with a tag policy or an IAM condition on aws:RequestTag.

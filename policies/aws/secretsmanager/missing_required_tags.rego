@@ -10,7 +10,8 @@
 #   id: aws-secretsmanager-missing-required-tags
 #   severity: low
 #   resource_type: aws.secretsmanager.secret
-#   controls: {}
+#   controls:
+#     soc2: ["C1.1"]
 #   remediation: >-
 #     Tag the secret with every required key (TagResource), and enforce the tags at
 #     creation with a tag policy or an IAM condition on aws:RequestTag.
