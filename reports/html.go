@@ -45,6 +45,7 @@ type htmlView struct {
 	Rules         []htmlRule
 	Findings      []htmlFinding
 	Coverage      []htmlCoverage
+	Access        *accessSummary
 }
 
 type htmlRun struct {
@@ -153,6 +154,7 @@ func newHTMLView(r Report) (htmlView, error) {
 		},
 		Incomplete:  r.Incomplete(),
 		NotAssessed: len(r.notAssessed()),
+		Access:      summarizeAccess(r.Access),
 	}
 	v.Assessed = len(r.Coverage) - v.NotAssessed
 	for _, s := range finding.Severities {

@@ -25,6 +25,8 @@ type jsonReport struct {
 	Summary       jsonSummary          `json:"summary"`
 	Findings      []finding.Finding    `json:"findings"`
 	Coverage      []inventory.Coverage `json:"coverage"`
+	// EffectiveAccess is present for cloud scans: who can read each secret.
+	EffectiveAccess *accessSummary `json:"effective_access,omitempty"`
 }
 
 type jsonRun struct {
@@ -66,6 +68,7 @@ func (JSON) Write(w io.Writer, r Report) error {
 		out.Findings = append(out.Findings, f)
 	}
 	out.Coverage = append(out.Coverage, r.Coverage...)
+	out.EffectiveAccess = summarizeAccess(r.Access)
 
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/custos-dev/custos/internal/exposure"
 	"github.com/custos-dev/custos/internal/finding"
 	"github.com/custos-dev/custos/internal/inventory"
 )
@@ -40,6 +41,9 @@ type Report struct {
 	Findings []finding.Finding
 	// Coverage records what was and was not assessed.
 	Coverage []inventory.Coverage
+	// Access is the effective-access analysis of a cloud scan (who can read which
+	// secret); nil for scans that have none.
+	Access *exposure.Result
 }
 
 // Incomplete reports whether any coverage record is not ok: part of the scope was not

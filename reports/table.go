@@ -34,8 +34,8 @@ const (
 func (Table) Write(w io.Writer, r Report) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s %s\nscope:    %s\nidentity: %s\nrun:      %s to %s\n\n",
-		terminalSafe(orDash(r.Tool.Name)), terminalSafe(orDash(r.Tool.Version)),
-		terminalSafe(orDash(r.Run.Scope)), terminalSafe(orDash(r.Run.Identity)),
+		TerminalSafe(orDash(r.Tool.Name)), TerminalSafe(orDash(r.Tool.Version)),
+		TerminalSafe(orDash(r.Run.Scope)), TerminalSafe(orDash(r.Run.Identity)),
 		timestamp(r.Run.StartedAt), timestamp(r.Run.FinishedAt))
 
 	if len(r.Findings) == 0 {
@@ -57,8 +57,8 @@ func (Table) Write(w io.Writer, r Report) error {
 		t.SetColumnConfigs([]table.ColumnConfig{{Number: 6, WidthMax: tableErrorWidth, WidthMaxEnforcer: text.WrapSoft}})
 		for _, c := range missing {
 			t.AppendRow(table.Row{
-				terminalSafe(orDash(c.Account)), terminalSafe(orDash(c.Region)), terminalSafe(c.Service),
-				terminalSafe(orDash(c.Operation)), terminalSafe(string(c.Status)), terminalSafe(orDash(c.Error)),
+				TerminalSafe(orDash(c.Account)), TerminalSafe(orDash(c.Region)), TerminalSafe(c.Service),
+				TerminalSafe(orDash(c.Operation)), TerminalSafe(string(c.Status)), TerminalSafe(orDash(c.Error)),
 			})
 		}
 		b.WriteString(t.Render() + "\n")
@@ -81,11 +81,11 @@ func findingsTable(fs []finding.Finding) string {
 	})
 	for _, f := range fs {
 		t.AppendRow(table.Row{
-			strings.ToUpper(terminalSafe(string(f.Severity))),
-			terminalSafe(f.RuleID),
-			terminalSafe(tableResource(f)),
-			terminalSafe(f.Message),
-			terminalSafe(statusText(f)),
+			strings.ToUpper(TerminalSafe(string(f.Severity))),
+			TerminalSafe(f.RuleID),
+			TerminalSafe(tableResource(f)),
+			TerminalSafe(f.Message),
+			TerminalSafe(statusText(f)),
 		})
 	}
 	return t.Render()
@@ -146,9 +146,9 @@ func summaryLine(fs []finding.Finding) string {
 	return fmt.Sprintf("%d %s: %s (%s)", len(fs), noun, strings.Join(sev, ", "), strings.Join(st, ", "))
 }
 
-// terminalSafe replaces control characters (ANSI escapes, carriage returns, newlines) and
+// TerminalSafe replaces control characters (ANSI escapes, carriage returns, newlines) and
 // bidirectional controls with visible escapes, so data cannot restyle or rewrite the terminal.
-func terminalSafe(s string) string {
+func TerminalSafe(s string) string {
 	var b strings.Builder
 	for _, r := range s {
 		switch {

@@ -8,10 +8,10 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"unicode"
 
 	"github.com/custos-dev/custos/internal/exposure"
 	"github.com/custos-dev/custos/internal/inventory"
+	"github.com/custos-dev/custos/reports"
 	"github.com/jedib0t/go-pretty/v6/table"
 	"github.com/jedib0t/go-pretty/v6/text"
 	"github.com/spf13/cobra"
@@ -162,13 +162,13 @@ func findSecret(r *exposure.Result, ref, file string) (exposure.SecretAccess, er
 		for _, s := range r.Secrets {
 			names = append(names, s.Name, s.ARN)
 		}
-		return exposure.SecretAccess{}, fmt.Errorf("secret %s is not in snapshot %s%s", consoleSafe(strconv.Quote(ref)), file, suggest(ref, names))
+		return exposure.SecretAccess{}, fmt.Errorf("secret %s is not in snapshot %s%s", reports.TerminalSafe(strconv.Quote(ref)), file, suggest(ref, names))
 	}
 	arns := make([]string, len(found))
 	for i, s := range found {
-		arns[i] = consoleSafe(s.ARN)
+		arns[i] = reports.TerminalSafe(s.ARN)
 	}
-	return exposure.SecretAccess{}, fmt.Errorf("secret name %s is ambiguous in snapshot %s: give one of the ARNs %s", consoleSafe(strconv.Quote(ref)), file, strings.Join(arns, ", "))
+	return exposure.SecretAccess{}, fmt.Errorf("secret name %s is ambiguous in snapshot %s: give one of the ARNs %s", reports.TerminalSafe(strconv.Quote(ref)), file, strings.Join(arns, ", "))
 }
 
 // withoutSuffix drops the "-" and six random characters Secrets Manager appends to a
@@ -206,13 +206,13 @@ func findPrincipal(r *exposure.Result, ref, file string) (exposure.PrincipalAcce
 		for _, p := range r.Principals {
 			names = append(names, p.Name, p.Principal)
 		}
-		return exposure.PrincipalAccess{}, fmt.Errorf("principal %s is not in snapshot %s and no policy there names it%s", consoleSafe(strconv.Quote(ref)), file, suggest(ref, names))
+		return exposure.PrincipalAccess{}, fmt.Errorf("principal %s is not in snapshot %s and no policy there names it%s", reports.TerminalSafe(strconv.Quote(ref)), file, suggest(ref, names))
 	}
 	arns := make([]string, len(found))
 	for i, p := range found {
-		arns[i] = consoleSafe(p.Principal)
+		arns[i] = reports.TerminalSafe(p.Principal)
 	}
-	return exposure.PrincipalAccess{}, fmt.Errorf("principal name %s is ambiguous in snapshot %s: give one of the ARNs %s", consoleSafe(strconv.Quote(ref)), file, strings.Join(arns, ", "))
+	return exposure.PrincipalAccess{}, fmt.Errorf("principal name %s is ambiguous in snapshot %s: give one of the ARNs %s", reports.TerminalSafe(strconv.Quote(ref)), file, strings.Join(arns, ", "))
 }
 
 // suggest returns "; did you mean …?" with up to three known names close to ref: names
@@ -249,7 +249,7 @@ func suggest(ref string, known []string) string {
 	})
 	var names []string
 	for i := 0; i < len(cs) && i < 3; i++ {
-		names = append(names, consoleSafe(cs[i].name))
+		names = append(names, reports.TerminalSafe(cs[i].name))
 	}
 	return "; did you mean " + strings.Join(names, " or ") + "?"
 }
@@ -297,7 +297,7 @@ func newAccessTable(w io.Writer) table.Writer {
 func writeSecretAccess(w io.Writer, sa exposure.SecretAccess) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "Secret:   %s\nARN:      %s\nAccount:  %s  Region: %s\nKey:      %s\n",
-		consoleSafe(sa.Name), consoleSafe(sa.ARN), consoleSafe(sa.Account), consoleSafe(sa.Region), keyText(sa.Key))
+		reports.TerminalSafe(sa.Name), reports.TerminalSafe(sa.ARN), reports.TerminalSafe(sa.Account), reports.TerminalSafe(sa.Region), keyText(sa.Key))
 	if sa.PendingDeletion {
 		b.WriteString("Status:   scheduled for deletion (reads fail until the deletion is cancelled)\n")
 	}
@@ -306,7 +306,7 @@ func writeSecretAccess(w io.Writer, sa exposure.SecretAccess) error {
 		b.WriteString("; PUBLIC: principals outside the snapshot can read it")
 	}
 	if len(sa.ExternalAccounts) > 0 {
-		fmt.Fprintf(&b, "; other accounts: %s", consoleSafe(strings.Join(sa.ExternalAccounts, ", ")))
+		fmt.Fprintf(&b, "; other accounts: %s", reports.TerminalSafe(strings.Join(sa.ExternalAccounts, ", ")))
 	}
 	b.WriteString("\n\n")
 	if _, err := io.WriteString(w, b.String()); err != nil {
@@ -327,7 +327,7 @@ func writeSecretAccess(w io.Writer, sa exposure.SecretAccess) error {
 		if !rd.InInventory {
 			kind += " (not in snapshot)"
 		}
-		t.AppendRow(table.Row{consoleSafe(rd.Principal), kind, consoleSafe(orNone(rd.Account)),
+		t.AppendRow(table.Row{reports.TerminalSafe(rd.Principal), kind, reports.TerminalSafe(orNone(rd.Account)),
 			accessText(rd.Definite, rd.Conditions, rd.Unknowns), viaText(rd.Via)})
 	}
 	t.Render()
@@ -336,16 +336,16 @@ func writeSecretAccess(w io.Writer, sa exposure.SecretAccess) error {
 
 func writePrincipalAccess(w io.Writer, pa exposure.PrincipalAccess) error {
 	var b strings.Builder
-	fmt.Fprintf(&b, "Principal: %s\nARN:       %s\nKind:      %s", consoleSafe(pa.Name), consoleSafe(pa.Principal), pa.Kind)
+	fmt.Fprintf(&b, "Principal: %s\nARN:       %s\nKind:      %s", reports.TerminalSafe(pa.Name), reports.TerminalSafe(pa.Principal), pa.Kind)
 	if !pa.InInventory {
 		b.WriteString(" (named in a policy, not in the snapshot)")
 	}
-	fmt.Fprintf(&b, "\nAccount:   %s\n", consoleSafe(orNone(pa.Account)))
+	fmt.Fprintf(&b, "\nAccount:   %s\n", reports.TerminalSafe(orNone(pa.Account)))
 	if len(pa.Tags) > 0 {
 		fmt.Fprintf(&b, "Tags:      %s\n", tagsText(pa.Tags))
 	}
 	if len(pa.MissingPolicies) > 0 {
-		fmt.Fprintf(&b, "Missing:   %s (not in the snapshot: what they allow is not counted)\n", consoleSafe(strings.Join(pa.MissingPolicies, ", ")))
+		fmt.Fprintf(&b, "Missing:   %s (not in the snapshot: what they allow is not counted)\n", reports.TerminalSafe(strings.Join(pa.MissingPolicies, ", ")))
 	}
 	fmt.Fprintf(&b, "Reads:     %d secrets (%d definite, %d conditional)\n\n", pa.ReadableSecrets, pa.DefiniteSecrets, pa.ConditionalSecrets)
 	if _, err := io.WriteString(w, b.String()); err != nil {
@@ -359,7 +359,7 @@ func writePrincipalAccess(w io.Writer, pa exposure.PrincipalAccess) error {
 			{Number: 3, WidthMax: accessConditionWidth, WidthMaxEnforcer: text.WrapSoft},
 		})
 		for _, s := range pa.Secrets {
-			t.AppendRow(table.Row{consoleSafe(s.Name), consoleSafe(s.Account), accessText(s.Definite, s.Conditions, s.Unknowns), viaText(s.Via)})
+			t.AppendRow(table.Row{reports.TerminalSafe(s.Name), reports.TerminalSafe(s.Account), accessText(s.Definite, s.Conditions, s.Unknowns), viaText(s.Via)})
 		}
 		t.Render()
 		b.Reset()
@@ -374,7 +374,7 @@ func writePrincipalAccess(w io.Writer, pa exposure.PrincipalAccess) error {
 		t.AppendHeader(table.Row{"KEY", "ARN", "ACCESS"})
 		t.SetColumnConfigs([]table.ColumnConfig{{Number: 3, WidthMax: accessConditionWidth, WidthMaxEnforcer: text.WrapSoft}})
 		for _, k := range pa.Keys {
-			t.AppendRow(table.Row{consoleSafe(k.Name), consoleSafe(k.ARN), accessText(k.Definite, k.Conditions, k.Unknowns)})
+			t.AppendRow(table.Row{reports.TerminalSafe(k.Name), reports.TerminalSafe(k.ARN), accessText(k.Definite, k.Conditions, k.Unknowns)})
 		}
 		t.Render()
 	}
@@ -388,11 +388,11 @@ func keyText(k exposure.KeyRef) string {
 		if k.AWSManaged {
 			kind = "AWS-managed"
 		}
-		return fmt.Sprintf("%s (%s, %s)", consoleSafe(k.ARN), kind, consoleSafe(k.State))
+		return fmt.Sprintf("%s (%s, %s)", reports.TerminalSafe(k.ARN), kind, reports.TerminalSafe(k.State))
 	case k.AWSManaged:
 		return "aws/secretsmanager (AWS-managed, not in the snapshot: every principal of the account may decrypt through Secrets Manager)"
 	}
-	return consoleSafe(k.Ref) + " (not in the snapshot: reads are conditional)"
+	return reports.TerminalSafe(k.Ref) + " (not in the snapshot: reads are conditional)"
 }
 
 func accessText(definite bool, conditions, unknowns []string) string {
@@ -406,7 +406,7 @@ func accessText(definite bool, conditions, unknowns []string) string {
 	if len(unknowns) > 0 {
 		out += "; " + strings.Join(unknowns, "; ")
 	}
-	return consoleSafe(out)
+	return reports.TerminalSafe(out)
 }
 
 // viaText renders the access path, one step per line.
@@ -444,7 +444,7 @@ func viaText(steps []*exposure.Step) string {
 			b.WriteString(" (" + s.Note + ")")
 		}
 		// Wrapped line by line: a column-wide wrap would run the steps together.
-		lines = append(lines, text.WrapSoft(consoleSafe(b.String()), accessViaWidth))
+		lines = append(lines, text.WrapSoft(reports.TerminalSafe(b.String()), accessViaWidth))
 	}
 	return strings.Join(lines, "\n")
 }
@@ -457,7 +457,7 @@ func tagsText(tags inventory.Tags) string {
 	sort.Strings(keys)
 	parts := make([]string, len(keys))
 	for i, k := range keys {
-		parts[i] = consoleSafe(k + "=" + tags[k])
+		parts[i] = reports.TerminalSafe(k + "=" + tags[k])
 	}
 	return strings.Join(parts, ", ")
 }
@@ -467,22 +467,4 @@ func orNone(s string) string {
 		return "-"
 	}
 	return s
-}
-
-// consoleSafe shows control and bidirectional-override characters from AWS data as
-// escapes, so that a crafted name cannot drive the terminal.
-func consoleSafe(s string) string {
-	var b strings.Builder
-	for _, r := range s {
-		switch {
-		case r == '\n' || r == '\t':
-			b.WriteByte(' ')
-		case unicode.IsControl(r) || unicode.Is(unicode.Bidi_Control, r) || r == unicode.ReplacementChar:
-			q := strconv.QuoteRuneToASCII(r)
-			b.WriteString(q[1 : len(q)-1])
-		default:
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
 }

@@ -1,40 +1,16 @@
 package main
 
 import (
-	"bytes"
-	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/custos-dev/custos/internal/inventory"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
-
-// accessCLI runs the CLI in-process like custos(t, …), with the access command added to
-// the root when root.go does not register it yet.
-func accessCLI(t *testing.T, args ...string) (code int, stdout, stderr string) {
-	t.Helper()
-	var out, errb bytes.Buffer
-	a := newApp(strings.NewReader(""), &out, &errb)
-	a.now = func() time.Time { return time.Date(2026, 11, 20, 6, 30, 0, 0, time.UTC) }
-	a.version = "test"
-	root := newRootCmd(a)
-	registered := false
-	for _, c := range root.Commands() {
-		registered = registered || c.Name() == "access"
-	}
-	if !registered {
-		root.AddCommand(newAccessCmd(a))
-	}
-	root.SetArgs(args)
-	code = exitCode(root.ExecuteContext(context.Background()), &errb)
-	return code, out.String(), errb.String()
-}
 
 const (
 	demoDBCredentials = "arn:aws:secretsmanager:eu-west-1:111122223333:secret:prod/payments/db-credentials-Xa7Kq2"
@@ -85,7 +61,7 @@ func TestAccessSecret(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			code, stdout, stderr := accessCLI(t, "access", "secret", tc.ref, "--snapshot", demo)
+			code, stdout, stderr := custos(t, "access", "secret", tc.ref, "--snapshot", demo)
 			require.Equal(t, exitOK, code, stderr)
 			for _, s := range tc.contains {
 				assert.Contains(t, stdout, s)
@@ -99,7 +75,7 @@ func TestAccessSecret(t *testing.T) {
 
 func TestAccessSecretJSON(t *testing.T) {
 	t.Parallel()
-	code, stdout, stderr := accessCLI(t, "access", "secret", "prod/payments/db-credentials", "--snapshot", demo, "--format", "json")
+	code, stdout, stderr := custos(t, "access", "secret", "prod/payments/db-credentials", "--snapshot", demo, "--format", "json")
 	require.Equal(t, exitOK, code, stderr)
 	var got struct {
 		ARN         string `json:"arn"`
@@ -138,7 +114,7 @@ func TestAccessPrincipal(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			code, stdout, stderr := accessCLI(t, append([]string{"access", "principal", "--snapshot", demo}, tc.args...)...)
+			code, stdout, stderr := custos(t, append([]string{"access", "principal", "--snapshot", demo}, tc.args...)...)
 			require.Equal(t, exitOK, code, stderr)
 			for _, s := range tc.contains {
 				assert.Contains(t, stdout, s)
@@ -148,7 +124,7 @@ func TestAccessPrincipal(t *testing.T) {
 
 	t.Run("json", func(t *testing.T) {
 		t.Parallel()
-		code, stdout, stderr := accessCLI(t, "access", "principal", "reporting-etl", "--snapshot", demo, "-f", "json")
+		code, stdout, stderr := custos(t, "access", "principal", "reporting-etl", "--snapshot", demo, "-f", "json")
 		require.Equal(t, exitOK, code, stderr)
 		var got struct {
 			Principal       string `json:"principal"`
@@ -194,7 +170,7 @@ func TestAccessErrors(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			code, stdout, stderr := accessCLI(t, append([]string{"access"}, tc.args...)...)
+			code, stdout, stderr := custos(t, append([]string{"access"}, tc.args...)...)
 			assert.Equal(t, exitUsage, code)
 			assert.Empty(t, stdout)
 			for _, s := range tc.want {
@@ -205,7 +181,7 @@ func TestAccessErrors(t *testing.T) {
 	}
 	t.Run("unknown principal with nothing close suggests nothing", func(t *testing.T) {
 		t.Parallel()
-		_, _, stderr := accessCLI(t, "access", "principal", "zzzzzzzzzzzzzzzzzzzz", "--snapshot", demo)
+		_, _, stderr := custos(t, "access", "principal", "zzzzzzzzzzzzzzzzzzzz", "--snapshot", demo)
 		assert.NotContains(t, stderr, "did you mean")
 	})
 }
@@ -213,7 +189,7 @@ func TestAccessErrors(t *testing.T) {
 func TestAccessHelp(t *testing.T) {
 	t.Parallel()
 	for _, sub := range []string{"secret", "principal"} {
-		code, stdout, stderr := accessCLI(t, "access", sub, "--help")
+		code, stdout, stderr := custos(t, "access", sub, "--help")
 		require.Equal(t, exitOK, code, stderr)
 		assert.Contains(t, stdout, "Examples:")
 		assert.Contains(t, stdout, "custos access "+sub)
@@ -240,7 +216,7 @@ func TestAccessTerminalSafe(t *testing.T) {
 		{"access", "secret", "x", "--snapshot", path},
 		{"access", "principal", "arn:aws:iam::111122223333:role/" + evil, "--snapshot", path},
 	} {
-		code, stdout, stderr := accessCLI(t, args...)
+		code, stdout, stderr := custos(t, args...)
 		require.Equal(t, exitOK, code, stderr)
 		assert.NotContains(t, stdout, "\x1b")
 		assert.NotContains(t, stdout, "\u202e")

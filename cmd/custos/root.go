@@ -73,7 +73,7 @@ Exit codes: 0 no finding at or above --fail-on; 1 findings at or above it;
 		RunE:  func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
 	}
 	collect.AddCommand(newCollectAWSCmd(a))
-	root.AddCommand(scan, collect, newPoliciesCmd(a), newVersionCmd(a))
+	root.AddCommand(scan, collect, newAccessCmd(a), newPoliciesCmd(a), newVersionCmd(a))
 	return root
 }
 

@@ -97,7 +97,7 @@ func (a *app) scanAWS(cmd *cobra.Command, f *scanAWSFlags) error {
 		now = started
 	}
 	a.logger.Info("evaluating", "source", source, "accounts", len(snap.Accounts), "rules", len(eng.Rules()), "as_of", now)
-	findings, err := awsscan.Evaluate(ctx, eng, snap, now)
+	findings, ex, err := awsscan.Evaluate(ctx, eng, snap, now)
 	if err != nil {
 		return fmt.Errorf("evaluate: %w", err)
 	}
@@ -112,6 +112,7 @@ func (a *app) scanAWS(cmd *cobra.Command, f *scanAWSFlags) error {
 			PolicyBundleSHA256: eng.BundleSHA256(),
 		},
 		Rules:    eng.Rules(),
+		Access:   ex,
 		Findings: findings,
 		Coverage: append(append([]inventory.Coverage{}, snap.Coverage...), ruleCoverage(findings)...),
 	}

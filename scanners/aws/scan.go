@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/custos-dev/custos/internal/engine"
+	"github.com/custos-dev/custos/internal/exposure"
 	"github.com/custos-dev/custos/internal/finding"
 	"github.com/custos-dev/custos/internal/inventory"
 )
@@ -18,16 +19,31 @@ type Evaluator interface {
 	Evaluate(ctx context.Context, resources []engine.Resource) ([]finding.Finding, error)
 }
 
-// Evaluate judges every resource of the snapshot as of now.
-func Evaluate(ctx context.Context, ev Evaluator, snap *inventory.Snapshot, now time.Time) ([]finding.Finding, error) {
-	return ev.Evaluate(ctx, Resources(snap, now))
+// Evaluate judges every resource of the snapshot as of now. It returns the findings and
+// the effective-access analysis the policies were given, for the reports.
+func Evaluate(ctx context.Context, ev Evaluator, snap *inventory.Snapshot, now time.Time) ([]finding.Finding, *exposure.Result, error) {
+	ex := exposure.Analyze(snap)
+	fs, err := ev.Evaluate(ctx, ResourcesWith(snap, now, ex))
+	return fs, ex, err
 }
 
-// Resources builds one policy input per resource, with the lookups rules need across
-// resources (a secret's key, the secrets a key protects, a principal's policies)
-// computed here once, so that evaluation stays linear in the number of resources.
+// Resources builds one policy input per resource; see ResourcesWith.
 func Resources(snap *inventory.Snapshot, now time.Time) []engine.Resource {
-	b := builder{now: now.UTC().Format(time.RFC3339), orgTrails: orgTrails(snap)}
+	return ResourcesWith(snap, now, exposure.Analyze(snap))
+}
+
+// ResourcesWith builds one policy input per resource, with the lookups rules need across
+// resources (a secret's key and readers, the secrets a key protects, a principal's
+// policies and the secrets it can read) computed here once, so that evaluation stays
+// linear in the number of resources.
+func ResourcesWith(snap *inventory.Snapshot, now time.Time, ex *exposure.Result) []engine.Resource {
+	b := builder{now: now.UTC().Format(time.RFC3339), orgTrails: orgTrails(snap), exposure: ex, secretTags: map[string]inventory.Tags{}}
+	for i := range snap.Accounts {
+		for j := range snap.Accounts[i].Secrets {
+			s := &snap.Accounts[i].Secrets[j]
+			b.secretTags[s.ARN] = s.Tags
+		}
+	}
 	for i := range snap.Accounts {
 		b.account(&snap.Accounts[i])
 	}
@@ -35,9 +51,11 @@ func Resources(snap *inventory.Snapshot, now time.Time) []engine.Resource {
 }
 
 type builder struct {
-	now       string
-	orgTrails map[string][]*inventory.Trail
-	out       []engine.Resource
+	now        string
+	orgTrails  map[string][]*inventory.Trail
+	exposure   *exposure.Result
+	secretTags map[string]inventory.Tags
+	out        []engine.Resource
 }
 
 type accountInfo struct {
@@ -89,6 +107,18 @@ func orgTrails(snap *inventory.Snapshot) map[string][]*inventory.Trail {
 type secretContext struct {
 	KMSKey        *inventory.Key `json:"kms_key,omitempty"`
 	AWSManagedKey bool           `json:"aws_managed_key"`
+	// Readers are the principals that can read the secret's value (exposure analysis).
+	Readers          []exposure.Reader `json:"readers"`
+	ReaderCount      int               `json:"reader_count"`
+	DefiniteReaders  int               `json:"definite_readers"`
+	Public           bool              `json:"public"`
+	ExternalAccounts []string          `json:"external_accounts"`
+}
+
+// readableSecret is one secret a principal can read, with the secret's tags.
+type readableSecret struct {
+	exposure.Access
+	Tags inventory.Tags `json:"tags"`
 }
 
 type keyContext struct {
@@ -118,6 +148,24 @@ type principalPolicy struct {
 
 type principalContext struct {
 	Policies []principalPolicy `json:"policies"`
+	// ReadableSecrets are the secrets whose value the principal can read (users and roles).
+	ReadableSecrets []readableSecret `json:"readable_secrets"`
+}
+
+// readable lists the secrets a principal can read, with their tags.
+func (b *builder) readable(arn string) []readableSecret {
+	out := []readableSecret{}
+	if b.exposure == nil {
+		return out
+	}
+	pa, ok := b.exposure.Principal(arn)
+	if !ok {
+		return out
+	}
+	for _, acc := range pa.Secrets {
+		out = append(out, readableSecret{Access: acc, Tags: b.secretTags[acc.ARN]})
+	}
+	return out
 }
 
 type accountResource struct {
@@ -147,7 +195,13 @@ func (b *builder) account(a *inventory.Account) {
 
 	for i := range a.Secrets {
 		s := &a.Secrets[i]
-		ctx := secretContext{}
+		ctx := secretContext{Readers: []exposure.Reader{}, ExternalAccounts: []string{}}
+		if sa, ok := b.exposure.Secret(s.ARN); ok {
+			ctx.Readers, ctx.ReaderCount, ctx.DefiniteReaders, ctx.Public = sa.Readers, sa.ReaderCount, sa.DefiniteReaders, sa.Public
+			if sa.ExternalAccounts != nil {
+				ctx.ExternalAccounts = sa.ExternalAccounts
+			}
+		}
 		if k := keys.forSecret(s); k != nil {
 			ctx.KMSKey = k
 			ctx.AWSManagedKey = k.KeyManager == "AWS"
@@ -244,7 +298,7 @@ func (b *builder) iam(a *inventory.Account, acct accountInfo) {
 	for i := range a.IAM.Groups {
 		g := &a.IAM.Groups[i]
 		groups[g.Name] = g
-		ctx := principalContext{Policies: policiesOf(g.InlinePolicies, g.AttachedPolicies, g.ARN)}
+		ctx := principalContext{Policies: policiesOf(g.InlinePolicies, g.AttachedPolicies, g.ARN), ReadableSecrets: []readableSecret{}}
 		b.add("aws.iam.group", g.ARN, finding.Resource{Type: "aws.iam.group", ARN: g.ARN, Account: a.ID, Name: g.Name}, acct, g, ctx)
 		inlineResources("group", g.ARN, g.Name, g.InlinePolicies)
 	}
@@ -263,12 +317,13 @@ func (b *builder) iam(a *inventory.Account, acct accountInfo) {
 				}
 			}
 		}
+		ctx.ReadableSecrets = b.readable(u.ARN)
 		b.add("aws.iam.user", u.ARN, finding.Resource{Type: "aws.iam.user", ARN: u.ARN, Account: a.ID, Name: u.Name}, acct, u, ctx)
 		inlineResources("user", u.ARN, u.Name, u.InlinePolicies)
 	}
 	for i := range a.IAM.Roles {
 		r := &a.IAM.Roles[i]
-		ctx := principalContext{Policies: policiesOf(r.InlinePolicies, r.AttachedPolicies, r.ARN)}
+		ctx := principalContext{Policies: policiesOf(r.InlinePolicies, r.AttachedPolicies, r.ARN), ReadableSecrets: b.readable(r.ARN)}
 		b.add("aws.iam.role", r.ARN, finding.Resource{Type: "aws.iam.role", ARN: r.ARN, Account: a.ID, Name: r.Name}, acct, r, ctx)
 		inlineResources("role", r.ARN, r.Name, r.InlinePolicies)
 	}

@@ -111,7 +111,7 @@ func benchmarkEvaluate(b *testing.B, n int) {
 	b.ResetTimer()
 	var peak uint64
 	for b.Loop() {
-		fs, err := awsscan.Evaluate(context.Background(), eng, snap, asOf)
+		fs, _, err := awsscan.Evaluate(context.Background(), eng, snap, asOf)
 		if err != nil {
 			b.Fatal(err)
 		}
