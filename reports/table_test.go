@@ -66,7 +66,7 @@ func TestTableNeutralisesTerminalControls(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.want, func(t *testing.T) {
-			assert.Equal(t, tt.want, terminalSafe(tt.in))
+			assert.Equal(t, tt.want, TerminalSafe(tt.in))
 		})
 	}
 }
