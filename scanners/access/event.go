@@ -355,6 +355,10 @@ func (n *normaliser) buildPrincipal(e *Event, ui *fastjson.Value) {
 	if p.Account == "" {
 		p.Account = e.Account
 	}
+	if p.Type == "" && len(ui.GetStringBytes("invokedBy")) > 0 {
+		// AWS service events (RotationStarted, …) carry only accountId and invokedBy.
+		p.Type = "AWSService"
+	}
 	switch p.Type {
 	case "IAMUser":
 		p.Name = n.intern(userName)
