@@ -77,14 +77,14 @@ func TestSample(t *testing.T) {
 	}
 	const bot = "arn:aws:iam::" + acct + ":user/build-bot"
 	assert.Equal(t, map[string]int{
-		"access-secretsmanager-read-burst " + ordersKey:      1,
-		"access-secretsmanager-list-then-read " + ordersKey:  1,
-		"access-secretsmanager-first-read " + ordersKey:      12,
-		"access-principal-new-network " + ordersKey:          1,
-		"access-principal-new-user-agent " + ordersKey:       1,
-		"access-iam-key-multiple-networks " + ordersKey:      1,
-		"access-iam-scanner-user-agent " + bot:               1,
-		"access-cloudtrail-trail-stopped " + bot:             1,
+		"access-secretsmanager-read-burst " + ordersKey:     1,
+		"access-secretsmanager-list-then-read " + ordersKey: 1,
+		"access-secretsmanager-first-read " + ordersKey:     12,
+		"access-principal-new-network " + ordersKey:         1,
+		"access-principal-new-user-agent " + ordersKey:      1,
+		"access-iam-key-multiple-networks " + ordersKey:     1,
+		"access-iam-scanner-user-agent " + bot:              1,
+		"access-cloudtrail-trail-stopped " + bot:            1,
 	}, counts)
 }
 
@@ -94,7 +94,7 @@ func TestDocumentedEvents(t *testing.T) {
 	t.Parallel()
 	type want struct {
 		Key, Type, Via, Kind, Target string
-		Sensitive                   bool
+		Sensitive                    bool
 	}
 	expected := map[string]want{}
 	data, err := os.ReadFile(filepath.Join(sampleDir, "events", "expected.json"))
