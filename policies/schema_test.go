@@ -61,8 +61,11 @@ func inputSchemas(defs map[string]any) map[string]map[string]any {
 		"readable_secrets": list(readable),
 	})
 	types := map[string][2]any{
-		"aws.secretsmanager.secret": {ref("Secret"), obj(map[string]any{"kms_key": ref("Key"), "aws_managed_key": boolean, "readers": list(reader)})},
-		"aws.kms.key":               {ref("Key"), obj(map[string]any{"used_by_secrets": list(str), "used_by_trails": list(str)})},
+		"aws.secretsmanager.secret": {ref("Secret"), obj(map[string]any{
+			"kms_key": ref("Key"), "aws_managed_key": boolean, "readers": list(reader),
+			"reader_count": integer, "definite_readers": integer, "public": boolean, "external_accounts": list(str),
+		})},
+		"aws.kms.key": {ref("Key"), obj(map[string]any{"used_by_secrets": list(str), "used_by_trails": list(str)})},
 		"aws.iam.policy": {obj(map[string]any{
 			"arn": str, "name": str, "kind": str, "aws_managed": boolean, "principal_arn": str,
 			"attached_to": list(str), "attachment_count": integer, "document": ref("CanonicalPolicy"),
