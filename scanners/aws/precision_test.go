@@ -232,7 +232,9 @@ func precisionCases() []precisionCase {
 		{name: "rotation silently failing", typ: secretType, want: []string{"aws-secretsmanager-rotation-overdue"},
 			build: secret(func(_ *testing.T, _ *inventory.Account, s *inventory.Secret) { s.LastRotatedDate = days(200) })},
 		{name: "rotation interval 180 days", typ: secretType, want: []string{"aws-secretsmanager-rotation-interval-too-long"},
-			build: secret(func(_ *testing.T, _ *inventory.Account, s *inventory.Secret) { s.RotationRules.AutomaticallyAfterDays = 180 })},
+			build: secret(func(_ *testing.T, _ *inventory.Account, s *inventory.Secret) {
+				s.RotationRules.AutomaticallyAfterDays = 180
+			})},
 		{name: "restricted secret rotating every 60 days", typ: secretType, want: []string{"aws-secretsmanager-rotation-interval-too-long"},
 			build: secret(func(_ *testing.T, _ *inventory.Account, s *inventory.Secret) {
 				s.RotationRules.AutomaticallyAfterDays = 60
@@ -274,13 +276,21 @@ func precisionCases() []precisionCase {
 		{name: "internal secret on the AWS-managed key", typ: secretType, trap: true,
 			build: secret(func(_ *testing.T, _ *inventory.Account, s *inventory.Secret) { s.KMSKeyID = "" })},
 		{name: "encrypted with a disabled key", typ: secretType, want: []string{"aws-secretsmanager-key-unusable"},
-			build: secret(func(_ *testing.T, a *inventory.Account, _ *inventory.Secret) { a.Keys[0].KeyState, a.Keys[0].Enabled = "Disabled", false })},
+			build: secret(func(_ *testing.T, a *inventory.Account, _ *inventory.Secret) {
+				a.Keys[0].KeyState, a.Keys[0].Enabled = "Disabled", false
+			})},
 		{name: "no ownership tags", typ: secretType, want: []string{"aws-secretsmanager-missing-required-tags"},
-			build: secret(func(_ *testing.T, _ *inventory.Account, s *inventory.Secret) { s.Tags = inventory.Tags{"environment": "production"} })},
+			build: secret(func(_ *testing.T, _ *inventory.Account, s *inventory.Secret) {
+				s.Tags = inventory.Tags{"environment": "production"}
+			})},
 		{name: "owner and environment outside the allowed values", typ: secretType, want: []string{"aws-secretsmanager-invalid-tag-values"},
-			build: secret(func(_ *testing.T, _ *inventory.Account, s *inventory.Secret) { s.Tags["owner"], s.Tags["environment"] = "bob", "prd" })},
+			build: secret(func(_ *testing.T, _ *inventory.Account, s *inventory.Secret) {
+				s.Tags["owner"], s.Tags["environment"] = "bob", "prd"
+			})},
 		{name: "name outside the convention", typ: secretType, want: []string{"aws-secretsmanager-name-convention"},
-			build: func(t *testing.T, a *inventory.Account, _ *[]inventory.Account) string { return goodSecret(t, a, "DB_PASSWORD").ARN }},
+			build: func(t *testing.T, a *inventory.Account, _ *[]inventory.Account) string {
+				return goodSecret(t, a, "DB_PASSWORD").ARN
+			}},
 		{name: "scheduled for deletion", typ: secretType, want: []string{"aws-secretsmanager-scheduled-for-deletion"},
 			build: secret(func(_ *testing.T, _ *inventory.Account, s *inventory.Secret) {
 				s.DeletedDate, s.RotationEnabled, s.Tags = days(2), false, inventory.Tags{}
@@ -512,7 +522,9 @@ func precisionCases() []precisionCase {
 		{name: "account with a multi-Region trail", typ: acctType,
 			build: account(func(t *testing.T, a *inventory.Account, _ *[]inventory.Account) { goodTrail(t, a, "main") })},
 		{name: "account with a single-Region trail only", typ: acctType, want: []string{"aws-cloudtrail-no-multi-region-trail"},
-			build: account(func(t *testing.T, a *inventory.Account, _ *[]inventory.Account) { goodTrail(t, a, "main").IsMultiRegion = false })},
+			build: account(func(t *testing.T, a *inventory.Account, _ *[]inventory.Account) {
+				goodTrail(t, a, "main").IsMultiRegion = false
+			})},
 		{name: "member account logged by the organization trail", typ: acctType, trap: true,
 			build: account(func(t *testing.T, a *inventory.Account, more *[]inventory.Account) {
 				a.OrganizationID = "o-precorgtrail1"
