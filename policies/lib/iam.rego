@@ -446,3 +446,9 @@ attached_admin(principal) := [p.arn |
 	some p in object.get(principal, "attached_policies", [])
 	administrator_access(p.arn)
 ]
+
+# summary names the items of a sorted list in a message: all of up to four, else the
+# first three and how many more.
+summary(items) := concat(", ", items) if count(items) <= 4
+
+else := sprintf("%s and %d more", [concat(", ", array.slice(items, 0, 3)), count(items) - 3])

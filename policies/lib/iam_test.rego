@@ -223,3 +223,8 @@ test_administrator_access if {
 	iam.attached_admin({"attached_policies": [{"arn": "arn:aws:iam::aws:policy/ReadOnlyAccess"}, {"arn": "arn:aws:iam::aws:policy/AdministratorAccess"}]}) == ["arn:aws:iam::aws:policy/AdministratorAccess"]
 	iam.attached_admin({}) == []
 }
+
+test_summary if {
+	iam.summary(["a", "b", "c", "d"]) == "a, b, c, d"
+	iam.summary(["a", "b", "c", "d", "e"]) == "a, b, c and 2 more"
+}

@@ -35,7 +35,7 @@ deny contains result if {
 	count(statements) > 0
 	granted := sort({a | some s in statements; some a in s.grants})
 	result := {
-		"msg": sprintf("%s allows %s on every IAM user: a path to act as any user", [iam.policy_label(input.resource), concat(", ", granted)]),
+		"msg": sprintf("%s allows %s on every IAM user: a path to act as any user", [iam.policy_label(input.resource), iam.summary(granted)]),
 		"evidence": {
 			"actions": granted,
 			"statements": statements,

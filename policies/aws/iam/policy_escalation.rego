@@ -72,7 +72,7 @@ deny contains result if {
 	result := {
 		"msg": sprintf("%s allows %s on %s: a path to any permission", [
 			iam.policy_label(input.resource),
-			concat(", ", granted),
+			iam.summary(granted),
 			target(broad),
 		]),
 		"evidence": {

@@ -32,7 +32,7 @@ deny contains result if {
 	count(statements) > 0
 	granted := sort({a | some s in statements; some a in s.grants})
 	result := {
-		"msg": sprintf("%s allows %s on every secret: a path to read any secret", [iam.policy_label(input.resource), concat(", ", granted)]),
+		"msg": sprintf("%s allows %s on every secret: a path to read any secret", [iam.policy_label(input.resource), iam.summary(granted)]),
 		"evidence": {
 			"actions": granted,
 			"statements": statements,

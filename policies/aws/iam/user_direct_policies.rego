@@ -24,7 +24,11 @@ deny contains result if {
 	attached := sort([p.arn | some p in object.get(input.resource, "attached_policies", [])])
 	count(inline) + count(attached) > 0
 	result := {
-		"msg": sprintf("IAM user %s has %d policies attached directly instead of through groups", [input.resource.name, count(inline) + count(attached)]),
+		"msg": sprintf("IAM user %s has %s attached directly instead of through groups", [input.resource.name, policies(count(inline) + count(attached))]),
 		"evidence": {"inline_policies": inline, "attached_policies": attached},
 	}
 }
+
+policies(1) := "1 policy"
+
+policies(n) := sprintf("%d policies", [n]) if n != 1
