@@ -294,8 +294,12 @@ func read(ctx context.Context, objects []Object, set *settings, agg *aggregator,
 		case r.digest:
 			agg.stats.Digests++
 		case r.err != nil:
+			status := inventory.CoverageFailed
+			if isDenied(r.err) {
+				status = inventory.CoverageDenied
+			}
 			cov = append(cov, inventory.Coverage{Account: o.Account, Region: o.Region, Service: "cloudtrail",
-				Operation: "read log file", Status: inventory.CoverageFailed, Error: r.err.Error()})
+				Operation: "read log file", Status: status, Error: r.err.Error()})
 		}
 		if r.invalid > 0 {
 			cov = append(cov, inventory.Coverage{Account: o.Account, Region: o.Region, Service: "cloudtrail",
@@ -400,13 +404,20 @@ func (w *worker) object(ctx context.Context, seq int, o *Object) error {
 
 func (w *worker) decode(ctx context.Context, o *Object, handle func(v *fastjson.Value) error) error {
 	if o.events != nil {
-		return o.events(ctx, func(raw []byte) error {
+		n := 0
+		err := o.events(ctx, func(raw []byte) error {
 			v, err := w.parser.ParseBytes(raw)
 			if err != nil {
-				return &DecodeError{Object: o.Name, Err: err}
+				return &DecodeError{Object: o.Name, Records: n, Err: err}
 			}
+			n++
 			return handle(v)
 		})
+		var de *DecodeError
+		if err != nil && !errors.As(err, &de) {
+			err = fmt.Errorf("%s: %w", o.Name, err)
+		}
+		return err
 	}
 	rc, err := o.open(ctx)
 	if err != nil {

@@ -252,6 +252,7 @@ func TestParseS3URL(t *testing.T) {
 // lookupServer answers LookupEvents with pages of two events.
 type lookupServer struct {
 	events []string
+	deny   bool
 	mu     sync.Mutex
 	calls  int
 	window [2]float64
@@ -274,6 +275,12 @@ func (s *lookupServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.calls++
 	s.window = [2]float64{in.StartTime, in.EndTime}
 	s.mu.Unlock()
+	if s.deny {
+		w.Header().Set("Content-Type", "application/x-amz-json-1.1")
+		w.WriteHeader(http.StatusBadRequest)
+		fmt.Fprint(w, `{"__type":"AccessDeniedException","message":"User is not authorized to perform: cloudtrail:LookupEvents"}`)
+		return
+	}
 	start, _ := strconv.Atoi(in.NextToken)
 	end := min(start+2, len(s.events))
 	out := map[string]any{"Events": []any{}}
@@ -318,4 +325,15 @@ func TestLookupSource(t *testing.T) {
 	assert.Equal(t, []time.Duration{LookupInterval, LookupInterval}, waits, "about two requests a second")
 	assert.Equal(t, float64(reviewStart.Add(-24*time.Hour).Unix()), srv.window[0])
 	assert.Equal(t, float64(reviewEnd.Unix()), srv.window[1])
+
+	denied := &lookupServer{deny: true}
+	ds := httptest.NewServer(denied)
+	t.Cleanup(ds.Close)
+	dclient := cloudtrail.New(cloudtrail.Options{
+		Region: "eu-west-1", BaseEndpoint: awssdk.String(ds.URL),
+		Credentials: credentials.NewStaticCredentialsProvider("AKIDEXAMPLE", "secret", ""),
+	})
+	res = reviewSources(t, Lookup(dclient, "eu-west-1", LookupOptions{Wait: func(context.Context, time.Duration) error { return nil }}))
+	require.Len(t, failedCoverage(res.Coverage), 1)
+	assert.Contains(t, failedCoverage(res.Coverage)[0], "denied lookup:eu-west-1: LookupEvents page 1: ")
 }
