@@ -16,11 +16,11 @@ import (
 func newPoliciesCmd(a *app) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "policies",
-		Short: "List the rules custos judges by",
+		Short: "List the rules custos judges by, or run Rego tests of your own rules",
 		Args:  cobra.NoArgs,
 		RunE:  func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
 	}
-	cmd.AddCommand(newPoliciesListCmd(a))
+	cmd.AddCommand(newPoliciesListCmd(a), newPoliciesTestCmd(a))
 	return cmd
 }
 

@@ -42,8 +42,12 @@ reports.
 Exit codes: 0 no finding at or above --fail-on; 1 findings at or above it;
 2 usage or input error; 3 the scan was incomplete (something could not be assessed).`,
 		Example: `  custos scan aws --snapshot testdata/snapshots/demo.json
-  custos scan aws --snapshot snap.json --format sarif,html,json --out-dir out/
-  custos policies list --format json`,
+  custos scan aws --all-regions --format sarif,html,json --out-dir out/
+  custos collect aws --org --role-name CustosReadOnly --all-regions -o org.json
+  custos scan repo --diff origin/main...HEAD --format sarif -o out/
+  custos review access --cloudtrail s3://trail-bucket/AWSLogs/ --review 1d --baseline 30d
+  custos access secret prod/payments/db-credentials --snapshot snap.json
+  custos policies list --framework pci-dss-4.0`,
 		SilenceUsage:      true,
 		SilenceErrors:     true,
 		DisableAutoGenTag: true,
@@ -73,7 +77,14 @@ Exit codes: 0 no finding at or above --fail-on; 1 findings at or above it;
 		RunE:  func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
 	}
 	collect.AddCommand(newCollectAWSCmd(a))
-	root.AddCommand(scan, collect, newAccessCmd(a), newPoliciesCmd(a), newVersionCmd(a))
+	review := &cobra.Command{
+		Use:   "review",
+		Short: "Review CloudTrail logs for unusual reads of secrets and uses of keys",
+		Args:  cobra.NoArgs,
+		RunE:  func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
+	}
+	review.AddCommand(newReviewAccessCmd(a))
+	root.AddCommand(scan, collect, review, newAccessCmd(a), newPoliciesCmd(a), newVersionCmd(a))
 	return root
 }
 
