@@ -18,12 +18,27 @@ func exemplarOf(e *Event) exemplar {
 		sourceIP: e.SourceIP, userAgent: e.UserAgent, errorCode: e.ErrorCode, target: e.Target}
 }
 
-// sample keeps the first events of something, up to a cap.
+// sample keeps the earliest events of something (by time, then id), up to a cap: the
+// same events whatever order parallel workers deliver them in.
 type sample []exemplar
+
+func (x *exemplar) before(time int64, id string) bool {
+	return x.time < time || (x.time == time && x.id < id)
+}
 
 func (s *sample) add(e *Event, max int) {
 	if len(*s) < max {
 		*s = append(*s, exemplarOf(e))
+		return
+	}
+	latest := 0
+	for i := 1; i < len(*s); i++ {
+		if (*s)[latest].before((*s)[i].time, (*s)[i].id) {
+			latest = i
+		}
+	}
+	if !(*s)[latest].before(e.Time, e.ID) {
+		(*s)[latest] = exemplarOf(e)
 	}
 }
 
@@ -113,9 +128,7 @@ func (ts *tiles) add(at int64, id uint32, e *Event, maxEx int) {
 			t.ids = make(map[uint32]int64, 4)
 		}
 		if first, ok := t.ids[id]; !ok || at < first {
-			if !ok {
-				t.ex.add(e, maxEx)
-			}
+			t.ex.add(e, maxEx)
 			t.ids[id] = at
 		}
 	}
@@ -125,7 +138,7 @@ func (ts *tiles) add(at int64, id uint32, e *Event, maxEx int) {
 func (ts *tiles) markList(at int64, e *Event) {
 	for _, s := range ts.starts(at) {
 		t := ts.tile(s)
-		if t.list == 0 || at < t.list {
+		if t.listEx == nil || !t.listEx.before(at, e.ID) {
 			t.list = at
 			ex := exemplarOf(e)
 			t.listEx = &ex
@@ -168,6 +181,9 @@ func (ts *tiles) close(horizon int64) {
 // principal is everything the review keeps about one principal.
 type principal struct {
 	id Principal
+	// idTime is the time of the event id was taken from: the earliest, so that the
+	// identity does not depend on the order events arrive in.
+	idTime int64
 
 	// Baseline window: the principal's own activity.
 	bEvents   int

@@ -169,10 +169,13 @@ func (a *aggregator) network(ip string) network {
 func (a *aggregator) principal(e *Event) *principal {
 	p := a.principals[e.Principal.Key]
 	if p == nil {
-		p = &principal{id: e.Principal}
-		p.id.Session, p.id.AccessKeyID, p.id.InstanceID, p.id.MFA = "", "", "", false
+		p = &principal{}
 		a.principals[e.Principal.Key] = p
 		a.order = append(a.order, p)
+	}
+	if p.id.Key == "" || e.Time < p.idTime {
+		p.id, p.idTime = e.Principal, e.Time
+		p.id.Session, p.id.AccessKeyID, p.id.InstanceID, p.id.MFA = "", "", "", false
 	}
 	return p
 }
@@ -447,7 +450,9 @@ func (a *aggregator) compact(horizon int64) {
 		}
 		for key, kt := range p.keyNets {
 			kt.close(horizon)
-			if kt.best != nil && (p.keyBest == nil || kt.score > p.keyBest.score) {
+			if kt.best != nil && (p.keyBest == nil || kt.score > p.keyBest.score ||
+				(kt.score == p.keyBest.score && (kt.best.start < p.keyBest.best.start ||
+					(kt.best.start == p.keyBest.best.start && kt.best.key < p.keyBest.best.key)))) {
 				p.keyBest = &tiles{best: kt.best, score: kt.score, width: kt.width}
 			}
 			kt.best, kt.score = nil, 0
