@@ -175,8 +175,10 @@ func TestCollectFailuresBecomeCoverage(t *testing.T) {
 		},
 		{
 			name:  "timeout",
-			fault: awsapi.Fault{Service: "cloudtrail", Operation: "DescribeTrails", Region: "us-east-1", Kind: awsapi.Delay, Delay: time.Second},
-			opts:  Options{MaxAttempts: 2, CallTimeout: 20 * time.Millisecond},
+			// The call hangs far longer than the timeout; the timeout is generous enough
+			// that no other call reaches it on a loaded machine.
+			fault: awsapi.Fault{Service: "cloudtrail", Operation: "DescribeTrails", Region: "us-east-1", Kind: awsapi.Delay, Delay: 10 * time.Minute},
+			opts:  Options{MaxAttempts: 2, CallTimeout: time.Second},
 			want: []inventory.Coverage{{Account: mgmt, Region: "us-east-1", Service: "cloudtrail", Operation: "DescribeTrails",
 				Status: inventory.CoverageFailed}},
 		},
