@@ -25,6 +25,7 @@ type scanRepoFlags struct {
 	writeBaseline  string
 	inventory      string
 	maxFileSize    string
+	noGit          bool
 }
 
 func newScanRepoCmd(a *app) *cobra.Command {
@@ -79,6 +80,7 @@ custos exits 2: a scan that did not happen is never reported as clean.`,
 	fl.StringVar(&f.baseline, "baseline", "", "suppress the findings of this earlier custos JSON report (or gitleaks JSON report)")
 	fl.StringVar(&f.writeBaseline, "write-baseline", "", "write every finding to this baseline file and exit 0")
 	fl.StringVar(&f.inventory, "inventory", "", "snapshot file: match AWS access key ids with the account's IAM keys")
+	fl.BoolVar(&f.noGit, "no-git", false, "scan PATH as a plain directory even inside a repository (.gitignore not applied)")
 	fl.StringVar(&f.maxFileSize, "max-file-size", "10MiB", "skip files (or file diffs) larger than this (e.g. 500KB, 10MiB, 0 for no limit)")
 	return cmd
 }
@@ -92,7 +94,7 @@ func (a *app) scanRepo(cmd *cobra.Command, f *scanRepoFlags, path string) error 
 	if _, err := f.threshold(); err != nil {
 		return err
 	}
-	opts := repo.Options{Path: path, Mode: repo.WorkTree, GitleaksConfig: f.gitleaksConfig, Now: a.now, Logger: a.logger}
+	opts := repo.Options{Path: path, Mode: repo.WorkTree, NoGit: f.noGit, GitleaksConfig: f.gitleaksConfig, Now: a.now, Logger: a.logger}
 	modes := 0
 	if f.history {
 		modes++

@@ -80,6 +80,9 @@ type Options struct {
 	DecodeDepth int
 	// Workers bounds concurrency; 0 means GOMAXPROCS.
 	Workers int
+	// NoGit scans Path as a plain directory in WorkTree mode, even inside a repository:
+	// every file is read, .gitignore is not applied.
+	NoGit bool
 	// RepositoryID overrides the repository identifier (normally the origin remote).
 	RepositoryID string
 	// Engine reuses a detector across scans; nil builds one from GitleaksConfig and DecodeDepth.
@@ -179,7 +182,13 @@ func Scan(ctx context.Context, opts Options) (Result, error) {
 
 	s := &scan{opts: opts, dir: dir, root: dir, candidates: map[string]*candidate{}}
 	var res Result
-	repo, inRepo, err := openRepo(ctx, dir)
+	if opts.NoGit && opts.Mode != WorkTree {
+		return Result{}, fmt.Errorf("%s mode needs git", opts.Mode)
+	}
+	repo, inRepo, err := gitRepo{}, false, error(nil)
+	if !opts.NoGit {
+		repo, inRepo, err = openRepo(ctx, dir)
+	}
 	if err != nil {
 		if opts.Mode != WorkTree || !errors.Is(err, exec.ErrNotFound) {
 			return Result{}, err
@@ -324,55 +333,93 @@ func pathAllowlisted(cfg *config.Config, p string) bool {
 	return false
 }
 
+// scanWorkTree runs a pipeline: one goroutine lists files, readers load them and cut
+// them into pieces, detectors scan the pieces. Large files are spread over all detectors.
 func (s *scan) scanWorkTree(ctx context.Context, inRepo bool) error {
-	files, err := listWorkTree(ctx, s.dir, inRepo)
-	if err != nil {
-		return err
-	}
-	sort.Strings(files)
 	g, gctx := errgroup.WithContext(ctx)
-	g.SetLimit(s.opts.Workers)
-	for _, f := range files {
-		rel := joinRel(s.prefix, f)
-		if s.skip[rel] {
-			continue
-		}
-		if pathAllowlisted(&s.eng.det.Config, rel) {
-			s.stats.allowlisted.Add(1)
-			continue
-		}
-		full := filepath.Join(s.dir, filepath.FromSlash(f))
-		g.Go(func() error {
-			if err := gctx.Err(); err != nil {
-				return err
-			}
-			data, res, err := readFile(full, s.opts.MaxFileSize)
-			if err != nil {
-				return fmt.Errorf("read %s: %w", rel, err)
-			}
-			switch res {
-			case readSymlink:
-				s.stats.symlink.Add(1)
+	paths := make(chan string, 1024)
+	pieces := make(chan sources.Fragment, 2*s.opts.Workers)
+	g.Go(func() error {
+		defer close(paths)
+		return listWorkTree(gctx, s.dir, inRepo, func(p string) error {
+			select {
+			case paths <- p:
 				return nil
-			case readTooLarge:
-				s.stats.large.Add(1)
-				s.opts.Logger.Debug("skipping large file", "path", rel)
-				return nil
-			case readBinary:
-				s.stats.binary.Add(1)
-				return nil
-			case readNotRegular, readEmpty, readMissing:
-				return nil
-			}
-			s.stats.files.Add(1)
-			s.stats.bytes.Add(int64(len(data)))
-			return chunk(data, func(piece []byte, line int) error {
-				s.detect(gctx, sources.Fragment{Raw: string(piece), FilePath: rel, StartLine: line})
+			case <-gctx.Done():
 				return gctx.Err()
-			})
+			}
+		})
+	})
+	var readers sync.WaitGroup
+	for range s.opts.Workers {
+		readers.Add(1)
+		g.Go(func() error {
+			defer readers.Done()
+			for p := range paths {
+				if err := s.readPieces(gctx, p, pieces); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+	}
+	g.Go(func() error {
+		readers.Wait()
+		close(pieces)
+		return nil
+	})
+	for range s.opts.Workers {
+		g.Go(func() error {
+			for frag := range pieces {
+				s.detect(gctx, frag)
+			}
+			return nil
 		})
 	}
 	return g.Wait()
+}
+
+// readPieces reads one listed file and sends its pieces to the detectors.
+func (s *scan) readPieces(ctx context.Context, p string, out chan<- sources.Fragment) error {
+	rel := joinRel(s.prefix, p)
+	if s.skip[rel] {
+		return nil
+	}
+	if pathAllowlisted(&s.eng.det.Config, rel) {
+		s.stats.allowlisted.Add(1)
+		return nil
+	}
+	data, res, err := readFile(filepath.Join(s.dir, filepath.FromSlash(p)), s.opts.MaxFileSize)
+	if err != nil {
+		return fmt.Errorf("read %s: %w", rel, err)
+	}
+	switch res {
+	case readSymlink:
+		s.stats.symlink.Add(1)
+		return nil
+	case readTooLarge, readBinary:
+		if res == readTooLarge {
+			s.stats.large.Add(1)
+			s.opts.Logger.Debug("skipping large file", "path", rel)
+		} else {
+			s.stats.binary.Add(1)
+		}
+		// rules that match file names alone (key stores such as .p12) still apply
+		s.detect(ctx, sources.Fragment{FilePath: rel})
+		return nil
+	case readNotRegular, readEmpty, readMissing:
+		return nil
+	}
+	s.stats.files.Add(1)
+	s.stats.bytes.Add(int64(len(data)))
+	return chunk(data, func(piece []byte, line int) error {
+		select {
+		case out <- sources.Fragment{Raw: string(piece), FilePath: rel, StartLine: line}:
+			return nil
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	})
 }
 
 func (s *scan) scanHistory(ctx context.Context) (string, error) {
@@ -441,6 +488,13 @@ func (s *scan) scanStaged(ctx context.Context) (string, error) {
 	return "staged changes (index)", nil
 }
 
+func commitSHA(c *sources.CommitInfo) string {
+	if c == nil {
+		return ""
+	}
+	return c.SHA
+}
+
 func short(id string) string {
 	if len(id) > 12 {
 		return id[:12]
@@ -466,8 +520,12 @@ func (s *scan) scanPatches(ctx context.Context, args []string) error {
 			s.mu.Unlock()
 		}
 		if f.IsDelete || len(f.TextFragments) == 0 {
-			if f.IsBinary {
+			if f.IsBinary && !f.IsDelete {
 				s.stats.binary.Add(1)
+				if !s.skip[f.NewName] {
+					// rules that match file names alone still apply
+					s.detect(gctx, sources.Fragment{FilePath: f.NewName, CommitSHA: commitSHA(commit), CommitInfo: commit})
+				}
 			}
 			return nil
 		}

@@ -26,28 +26,28 @@ const (
 	chunkPeek = 25_000
 )
 
-// listWorkTree returns the files to scan, relative to the scanned directory, with forward
-// slashes. In a repository it asks git (tracked and untracked files, .gitignore applied);
-// elsewhere it walks the directory without following symbolic links.
-func listWorkTree(ctx context.Context, dir string, inRepo bool) ([]string, error) {
+// listWorkTree calls yield with each file to scan, relative to the scanned directory, with
+// forward slashes. In a repository it asks git (tracked and untracked files, .gitignore
+// applied); elsewhere it walks the directory without following symbolic links.
+func listWorkTree(ctx context.Context, dir string, inRepo bool, yield func(string) error) error {
 	if inRepo {
 		out, err := gitOutput(ctx, dir, "ls-files", "-z", "--cached", "--others", "--exclude-standard")
 		if err != nil {
-			return nil, err
+			return err
 		}
 		seen := map[string]bool{}
-		var files []string
 		for _, p := range strings.Split(out, "\x00") {
 			if p == "" || seen[p] {
 				continue
 			}
 			seen[p] = true
-			files = append(files, p)
+			if err := yield(p); err != nil {
+				return err
+			}
 		}
-		return files, nil
+		return nil
 	}
-	var files []string
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+	return filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return fmt.Errorf("walk %s: %w", p, err)
 		}
@@ -61,10 +61,8 @@ func listWorkTree(ctx context.Context, dir string, inRepo bool) ([]string, error
 		if err != nil {
 			return err
 		}
-		files = append(files, filepath.ToSlash(rel))
-		return nil
+		return yield(filepath.ToSlash(rel))
 	})
-	return files, err
 }
 
 // readResult says what happened to one file.
@@ -113,19 +111,22 @@ func readFile(full string, max int64) ([]byte, readResult, error) {
 	if !os.SameFile(info, opened) {
 		return nil, readSymlink, nil
 	}
-	limit := opened.Size() + 1
-	if max > 0 && limit > max+1 {
-		limit = max + 1
-	}
-	data, err := io.ReadAll(io.LimitReader(f, limit))
-	if err != nil {
+	// look at the head first: a binary file is not read further
+	size := opened.Size()
+	data := make([]byte, min(size, 8000))
+	if _, err := io.ReadFull(f, data); err != nil {
 		return nil, readOK, err
-	}
-	if max > 0 && int64(len(data)) > max {
-		return nil, readTooLarge, nil
 	}
 	if isBinary(data) {
 		return nil, readBinary, nil
+	}
+	if size > int64(len(data)) {
+		full := make([]byte, size)
+		copy(full, data)
+		if _, err := io.ReadFull(f, full[len(data):]); err != nil {
+			return nil, readOK, err
+		}
+		data = full
 	}
 	return data, readOK, nil
 }
