@@ -420,18 +420,58 @@ unverified := {
 
 # candidate_services is the set of catalogued services an action pattern can name: its
 # service part when that has no wildcard, else every catalogued service.
-candidate_services(pattern) := {service} if {
-	[service, _] := split(lower(pattern), ":")
-	not regex.match(`[*?]`, service)
+candidate_services(p) := {service} if {
+	[service, _] := split(p, ":")
+	not iam.wildcard(service)
 } else := {service | some service, _ in catalogue}
 
 # expand is the set of catalogued actions ("kms:decrypt") an IAM action pattern matches.
-# Patterns of services outside the catalogue expand to the empty set.
-expand(pattern) := {action |
-	some service in candidate_services(pattern)
+# Patterns of services outside the catalogue expand to the empty set. A pattern without
+# wildcard is a lookup and "service:*" the service's catalogue; only other wildcards are
+# matched action by action.
+expand(pattern) := expand_lower(lower(pattern))
+
+expand_lower(p) := {p |
+	[service, name] := split(p, ":")
+	catalogue[service][name]
+} if {
+	not iam.wildcard(p)
+} else := service_actions(service) if {
+	[service, name] := split(p, ":")
+	name == "*"
+	catalogue[service]
+} else := {action |
+	glob_p := iam.glob_pattern(p)
+	some service in candidate_services(p)
 	some name, _ in object.get(catalogue, service, {})
 	action := concat(":", [service, name])
-	iam.action_matches(pattern, action)
+	glob.match(glob_p, null, action)
+}
+
+# grants_service holds when a statement grants every catalogued action of the service:
+# a "*", "*:*" or "service:*" pattern, patterns whose expansions cover the service, or
+# NotAction that leaves the whole service in.
+grants_service(stmt, service) if {
+	some pattern in iam.list_at(stmt, "actions")
+	lower(pattern) in {"*", "*:*", concat(":", [service, "*"])}
+}
+
+grants_service(stmt, service) if {
+	count(iam.list_at(stmt, "not_actions")) == 0
+	covered := {action |
+		some pattern in iam.list_at(stmt, "actions")
+		some action in expand(pattern)
+		startswith(action, concat("", [service, ":"]))
+	}
+	count(covered) == count(catalogue[service])
+}
+
+grants_service(stmt, service) if {
+	not_actions := iam.list_at(stmt, "not_actions")
+	count(not_actions) > 0
+	every action in service_actions(service) {
+		not iam.any_action_matches(not_actions, action)
+	}
 }
 
 # level is the access level of a catalogued action; undefined for others.

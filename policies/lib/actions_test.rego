@@ -74,3 +74,14 @@ test_unknown_patterns if {
 	actions.unknown_patterns({"not_actions": ["iam:PassRoles"]}) == ["iam:PassRoles"]
 	actions.unknown_patterns({"actions": ["*"]}) == []
 }
+
+test_grants_service if {
+	actions.grants_service({"actions": ["kms:*"]}, "kms")
+	actions.grants_service({"actions": ["*"]}, "kms")
+	actions.grants_service({"actions": ["KMS:*"]}, "kms")
+	actions.grants_service({"actions": ["kms:c*", "kms:d*", "kms:e*", "kms:g*", "kms:i*", "kms:l*", "kms:p*", "kms:r*", "kms:s*", "kms:t*", "kms:u*", "kms:v*"]}, "kms")
+	not actions.grants_service({"actions": ["kms:c*", "kms:d*"]}, "kms")
+	actions.grants_service({"not_actions": ["iam:*"]}, "kms")
+	not actions.grants_service({"not_actions": ["kms:Decrypt"]}, "kms")
+	not actions.grants_service({"actions": ["secretsmanager:*"]}, "kms")
+}

@@ -12,11 +12,33 @@ glob_pattern(pattern) := strings.replace_n(
 
 # action_matches holds when the IAM action pattern matches the action. IAM compares
 # actions case-insensitively, so both sides are lower-cased.
-action_matches(pattern, action) if glob.match(glob_pattern(lower(pattern)), null, lower(action))
+action_matches(pattern, action) if {
+	wildcard(pattern)
+	glob.match(glob_pattern(lower(pattern)), null, lower(action))
+}
+
+action_matches(pattern, action) if {
+	not wildcard(pattern)
+	lower(pattern) == lower(action)
+}
+
+# wildcard holds for a pattern with an IAM wildcard (* or ?); patterns without one match
+# by equality, which is much cheaper than a glob.
+wildcard(pattern) if contains(pattern, "*")
+
+wildcard(pattern) if contains(pattern, "?")
 
 # resource_matches holds when the IAM resource pattern matches the ARN. ARNs compare
 # case-sensitively. No delimiters: * crosses ":" and "/" as it does in IAM.
-resource_matches(pattern, arn) if glob.match(glob_pattern(pattern), null, arn)
+resource_matches(pattern, arn) if {
+	wildcard(pattern)
+	glob.match(glob_pattern(pattern), null, arn)
+}
+
+resource_matches(pattern, arn) if {
+	not wildcard(pattern)
+	pattern == arn
+}
 
 # list_at reads the field at path (a key or a list of keys) of obj as a list; an absent
 # or null field is the empty list.
@@ -82,10 +104,45 @@ probe_part(parts, i, _) := default_arn_parts[i] if {
 # resource part starts with prefix ("secret:", "key/") in the service: "*", or an ARN
 # pattern whose resource part is a wildcard, such as arn:aws:secretsmanager:*:*:secret:*.
 # Two unrelated names are probed; a pattern that narrows the name matches at most one.
+pattern_covers_all("*", _, _)
+
+# A full ARN pattern (resource part after the fifth colon) covers every resource when its
+# resource part matches both probe names; partition, region and account may be pinned.
 pattern_covers_all(pattern, service, prefix) if {
-	every name in ["a", "zz/Probe.Name_9-x+y=z@w"] {
+	wildcard(pattern)
+	parts := split(pattern, ":")
+	count(parts) >= 6
+	service_field_may_match(parts, service)
+	resource := glob_pattern(concat(":", array.slice(parts, 5, count(parts))))
+	every name in probe_names {
+		glob.match(resource, null, concat("", [prefix, name]))
+	}
+}
+
+# probe_names are two unrelated resource names: a pattern that narrows the name matches at
+# most one of them.
+probe_names := ["a", "zz/Probe.Name_9-x+y=z@w"]
+
+# Shorter patterns (arn:aws:secretsmanager:*) leave fields out: probe whole ARNs.
+pattern_covers_all(pattern, service, prefix) if {
+	pattern != "*"
+	wildcard(pattern)
+	count(split(pattern, ":")) < 6
+	every name in probe_names {
 		resource_matches(pattern, probe_arn(pattern, service, concat("", [prefix, name])))
 	}
+}
+
+# service_field_may_match is a cheap filter: an ARN pattern (split at ":") whose service
+# field is present can only match the service's resources when that field names it or
+# is a wildcard.
+service_field_may_match(parts, _) if count(parts) < 3
+
+service_field_may_match(parts, service) if parts[2] == service
+
+service_field_may_match(parts, service) if {
+	wildcard(parts[2])
+	glob.match(parts[2], null, service)
 }
 
 # covers_all holds when the statement applies to every resource of the kind: one of
@@ -130,6 +187,7 @@ unrelated_actions := ["iam:createuser", "ec2:runinstances", "zzprobe:zzaction"]
 # all_actions_pattern holds when the action pattern matches every action of every
 # service ("*", "*:*").
 all_actions_pattern(pattern) if {
+	startswith(pattern, "*")
 	every action in unrelated_actions {
 		action_matches(pattern, action)
 	}
@@ -419,19 +477,101 @@ resource_kinds := {
 # unconditional Deny of the same policy takes back. Each entry is statement_detail plus
 # "grants": the sorted actions it grants that way.
 broad_statements(policy, actions, scoping) := [detail |
+	services := {split(action, ":")[0] | some action, _ in actions}
 	some i, stmt in policy.statements
 	stmt.effect == "Allow"
+	may_cover(stmt)
+	may_name(stmt, services)
+	named := named_actions(stmt, actions)
+	count(named) > 0
 	not restricted(stmt, scoping)
-	grants := sort({action |
-		some action, kind in actions
+	covered := {kind |
+		some action in named
+		kind := actions[action]
 		[service, prefix] := resource_kinds[kind]
-		applies_to_action(stmt, action)
 		covers_all(stmt, service, prefix)
+	}
+	grants := sort({action |
+		some action in named
+		actions[action] in covered
+		[service, prefix] := resource_kinds[actions[action]]
 		not denied_for_all(policy, action, service, prefix)
 	})
 	count(grants) > 0
 	detail := object.union(statement_detail(i, stmt), {"grants": grants})
 ]
+
+# named_actions is the set of the keys of actions (lower-cased actions) that a statement
+# names: with NotAction, those none of its patterns match; else those its Action patterns
+# match (a pattern without wildcard by lookup, not by glob).
+named_actions(stmt, actions) := {action |
+	some action, _ in actions
+	not any_action_matches(not_actions, action)
+} if {
+	not_actions := list_at(stmt, "not_actions")
+	count(not_actions) > 0
+} else := {action |
+	some pattern in list_at(stmt, "actions")
+	some action in pattern_actions(pattern, actions)
+}
+
+pattern_actions(pattern, actions) := {action |
+	action := lower(pattern)
+	actions[action]
+} if {
+	not wildcard(pattern)
+} else := {action |
+	glob_p := glob_pattern(lower(pattern))
+	some action, _ in actions
+	glob.match(glob_p, null, action)
+}
+
+# may_cover is a cheap filter: a statement can apply to every resource of a kind only
+# with NotResource or with a resource pattern whose text before the first wildcard stops
+# within the ARN's fixed fields or the kind's prefix (secret:, key/, role/, …).
+may_cover(stmt) if {
+	not_resources := object.get(stmt, "not_resources", [])
+	is_array(not_resources)
+	count(not_resources) > 0
+}
+
+may_cover(stmt) if {
+	some pattern in object.get(stmt, "resources", [])
+	open_pattern(split(split(split(pattern, "*")[0], "?")[0], ":"))
+}
+
+open_pattern(parts) if count(parts) < 6
+
+open_pattern(parts) if {
+	count(parts) >= 6
+	contains(kind_prefixes, concat("", [" ", concat(":", array.slice(parts, 5, count(parts)))]))
+}
+
+# kind_prefixes holds every kind's prefix after a space: " x" is a substring exactly when
+# x is the start of a kind's prefix.
+kind_prefixes := " secret: key/ user/ role/ group/ policy/ trail/"
+
+# may_name holds when a statement can name an action of one of the services: it uses
+# NotAction, or one of its action patterns has that service (or a wildcard) before the
+# colon. A cheap filter before matching statements action by action.
+may_name(stmt, _) if {
+	not_actions := object.get(stmt, "not_actions", [])
+	is_array(not_actions)
+	count(not_actions) > 0
+}
+
+may_name(stmt, services) if {
+	some pattern in object.get(stmt, "actions", [])
+	service_may_be(lower(split(pattern, ":")[0]), services)
+}
+
+service_may_be(service, services) if service in services
+
+service_may_be(service, services) if {
+	wildcard(service)
+	some s in services
+	glob.match(service, null, s)
+}
 
 # service_linked holds for a role that an AWS service created and manages.
 service_linked(role) if startswith(object.get(role, "path", ""), "/aws-service-role/")

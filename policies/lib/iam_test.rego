@@ -228,3 +228,20 @@ test_summary if {
 	iam.summary(["a", "b", "c", "d"]) == "a, b, c, d"
 	iam.summary(["a", "b", "c", "d", "e"]) == "a, b, c and 2 more"
 }
+
+test_may_name if {
+	iam.may_name({"actions": ["iam:PassRole"]}, {"iam"})
+	iam.may_name({"actions": ["*"]}, {"iam"})
+	iam.may_name({"actions": ["i*:Put*"]}, {"iam"})
+	iam.may_name({"not_actions": ["s3:*"]}, {"kms"})
+	not iam.may_name({"actions": ["secretsmanager:getsecretvalue", "kms:decrypt"]}, {"iam"})
+}
+
+test_may_cover if {
+	every resources in [["*"], ["arn:aws:secretsmanager:*:*:secret:*"], ["arn:aws:iam::*:role/*"], ["arn:aws:kms:eu-west-1:111122223333:key/*"], ["arn:aws:secretsmanager:*"], ["arn:aws:secretsmanager:eu-west-1:111122223333:secret:?*"]] {
+		iam.may_cover({"resources": resources})
+	}
+	iam.may_cover({"not_resources": ["arn:aws:s3:::b"]})
+	not iam.may_cover({"resources": ["arn:aws:secretsmanager:eu-west-1:111122223333:secret:app-*"]})
+	not iam.may_cover({"resources": ["arn:aws:iam::111122223333:role/app"]})
+}

@@ -23,11 +23,16 @@
 #     restrict the statement with a kms:ViaService or kms:EncryptionContext condition.
 package custos.aws.iam.kms_decrypt_all
 
-import data.custos.lib.actions
 import data.custos.lib.iam
 
-# decrypt_actions are the actions that yield plaintext or data keys, from the catalogue.
-decrypt_actions := (actions.expand("kms:Decrypt") | actions.expand("kms:ReEncrypt*")) | actions.expand("kms:GenerateDataKey*")
+# decrypt_actions are the actions that yield plaintext or data keys: the catalogue's
+# expansion of kms:Decrypt, kms:ReEncrypt* and kms:GenerateDataKey*, written out so that it
+# is not recomputed for every policy (test_decrypt_actions_match_the_catalogue checks it).
+decrypt_actions := {
+	"kms:decrypt", "kms:reencryptfrom", "kms:reencryptto",
+	"kms:generatedatakey", "kms:generatedatakeywithoutplaintext",
+	"kms:generatedatakeypair", "kms:generatedatakeypairwithoutplaintext",
+}
 
 # scoping_keys tie a statement to one service or one kind of data.
 scoping_keys := {"kms:viaservice", "kms:encryptioncontext:", "kms:encryptioncontextkeys"}

@@ -1,6 +1,7 @@
 package custos.aws.iam.kms_decrypt_all_test
 
 import data.custos.aws.iam.kms_decrypt_all
+import data.custos.lib.actions
 
 with_statements(statements) := {
 	"resource_type": "aws.iam.policy",
@@ -89,4 +90,9 @@ test_pass_deny_statement if {
 
 test_pass_cancelled_by_deny if {
 	count(kms_decrypt_all.deny) == 0 with input as with_statements([allow(["kms:decrypt"], ["*"]), {"effect": "Deny", "actions": ["kms:decrypt"], "resources": ["*"]}])
+}
+
+test_decrypt_actions_match_the_catalogue if {
+	expanded := (actions.expand("kms:Decrypt") | actions.expand("kms:ReEncrypt*")) | actions.expand("kms:GenerateDataKey*")
+	kms_decrypt_all.decrypt_actions == expanded
 }

@@ -50,6 +50,7 @@ scoping := {"iam:permissionsboundary", "iam:policyarn", "aws:resourcetag/", "iam
 self_statements := [detail |
 	some i, stmt in input.resource.document.statements
 	stmt.effect == "Allow"
+	iam.may_name(stmt, {"iam"})
 	not iam.restricted(stmt, scoping)
 	grants := sort({action |
 		some action, kind in escalation

@@ -23,13 +23,9 @@ package custos.aws.iam.secrets_read_all
 
 import data.custos.lib.iam
 
-action := "secretsmanager:getsecretvalue"
-
 deny contains result if {
-	policy := input.resource.document
-	statements := iam.allowing_on_all(policy, action, "secretsmanager", "secret:")
+	statements := iam.broad_statements(input.resource.document, {"secretsmanager:getsecretvalue": "secret"}, set())
 	count(statements) > 0
-	not iam.denied_for_all(policy, action, "secretsmanager", "secret:")
 	result := {
 		"msg": sprintf("%s allows reading every secret (secretsmanager:GetSecretValue on all secrets)", [iam.policy_label(input.resource)]),
 		"evidence": {

@@ -29,9 +29,9 @@ deny contains result if {
 	statements := [detail |
 		some i, stmt in input.resource.document.statements
 		stmt.effect == "Allow"
-		not iam.full_admin(stmt)
 		wide := actions.whole_services({a | some p in iam.list_at(stmt, "actions"); some a in actions.expand(p)})
 		count(wide) > 0
+		not iam.full_admin(stmt)
 		detail := object.union(iam.statement_detail(i, stmt), {"services": wide})
 	]
 	count(statements) > 0

@@ -36,7 +36,7 @@ deny contains result if {
 		some i, stmt in policy.statements
 		stmt.effect == "Allow"
 		not iam.public_principal(stmt)
-		"kms" in actions.whole_services(actions.granted(stmt))
+		actions.grants_service(stmt, "kms")
 		some principal in array.concat(
 			object.get(stmt, ["principal", "aws"], []),
 			object.get(stmt, ["principal", "service"], []),

@@ -42,5 +42,5 @@ delegates(stmt) if {
 	count(iam.list_at(stmt, "conditions")) == 0
 	some principal in object.get(stmt, ["principal", "aws"], [])
 	kms.account_root(principal, owner)
-	"kms" in actions.whole_services(actions.granted(stmt))
+	actions.grants_service(stmt, "kms")
 }

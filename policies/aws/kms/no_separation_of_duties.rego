@@ -20,7 +20,6 @@
 #     key administrators, or the administrative actions from the key users (PutKeyPolicy).
 package custos.aws.kms.no_separation_of_duties
 
-import data.custos.lib.actions
 import data.custos.lib.iam
 import data.custos.lib.kms
 
@@ -38,9 +37,10 @@ capabilities[principal] contains action if {
 	stmt.effect == "Allow"
 	some principal in object.get(stmt, ["principal", "aws"], [])
 	not kms.account_root(principal, owner)
-	some action in actions.granted(stmt)
-	action in (admin_actions | {"kms:decrypt"})
+	some action in iam.named_actions(stmt, capability_actions)
 }
+
+capability_actions := {a: "key" | some a in (admin_actions | {"kms:decrypt"})}
 
 deny contains result if {
 	input.resource.key_manager == "CUSTOMER"
