@@ -111,7 +111,7 @@ func (a *app) scanAWS(cmd *cobra.Command, f *scanAWSFlags) error {
 			Identity:           snap.Identity,
 			PolicyBundleSHA256: eng.BundleSHA256(),
 		},
-		Rules:    eng.Rules(),
+		Rules:    rulesFor(eng.Rules(), awsscan.ResourceTypes()),
 		Access:   ex,
 		Findings: findings,
 		Coverage: append(append([]inventory.Coverage{}, snap.Coverage...), ruleCoverage(findings)...),
@@ -146,4 +146,19 @@ func snapshotScope(snap *inventory.Snapshot, source string) string {
 		ids = append(ids, acct.ID)
 	}
 	return fmt.Sprintf("snapshot %s: accounts %v", source, ids)
+}
+
+// rulesFor keeps the rules of the given resource types: the rules that ran.
+func rulesFor(rules []finding.Rule, types []string) []finding.Rule {
+	want := make(map[string]bool, len(types))
+	for _, t := range types {
+		want[t] = true
+	}
+	out := make([]finding.Rule, 0, len(rules))
+	for _, r := range rules {
+		if want[r.ResourceType] {
+			out = append(out, r)
+		}
+	}
+	return out
 }

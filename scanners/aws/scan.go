@@ -27,6 +27,15 @@ func Evaluate(ctx context.Context, ev Evaluator, snap *inventory.Snapshot, now t
 	return fs, ex, err
 }
 
+// ResourceTypes are the resource types a cloud scan judges: the rules of other types
+// (access-log review, for one) do not run in it and are left out of its reports.
+func ResourceTypes() []string {
+	return []string{
+		"aws.account", "aws.cloudtrail.trail", "aws.iam.group", "aws.iam.policy",
+		"aws.iam.role", "aws.iam.user", "aws.kms.key", "aws.secretsmanager.secret",
+	}
+}
+
 // Resources builds one policy input per resource; see ResourcesWith.
 func Resources(snap *inventory.Snapshot, now time.Time) []engine.Resource {
 	return ResourcesWith(snap, now, exposure.Analyze(snap))

@@ -125,3 +125,18 @@ func benchmarkEvaluate(b *testing.B, n int) {
 	b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "resources/s")
 	b.ReportMetric(float64(peak)/(1<<20), "heap-MB")
 }
+
+func TestResourceTypesListsWhatResourcesBuilds(t *testing.T) {
+	t.Parallel()
+	snap, err := inventory.Load("../../testdata/snapshots/demo.json")
+	require.NoError(t, err)
+	built := map[string]bool{}
+	for _, r := range awsscan.Resources(snap, asOf) {
+		built[r.Type] = true
+	}
+	listed := map[string]bool{}
+	for _, typ := range awsscan.ResourceTypes() {
+		listed[typ] = true
+	}
+	assert.Equal(t, listed, built)
+}
