@@ -174,7 +174,7 @@ func TestCollectFailuresBecomeCoverage(t *testing.T) {
 			},
 		},
 		{
-			name:  "timeout",
+			name: "timeout",
 			// The call hangs far longer than the timeout; the timeout is generous enough
 			// that no other call reaches it on a loaded machine.
 			fault: awsapi.Fault{Service: "cloudtrail", Operation: "DescribeTrails", Region: "us-east-1", Kind: awsapi.Delay, Delay: 10 * time.Minute},
