@@ -517,40 +517,61 @@ func peakHeap(f func()) uint64 {
 	return peak
 }
 
-// BenchmarkHistory1000 scans the history of a 1,000-commit repository (engine built once).
+// BenchmarkHistory1000 scans the history of a 1,000-commit repository, custos and the
+// gitleaks CLI each in a fresh process.
 func BenchmarkHistory1000(b *testing.B) {
 	dir := benchRepo(b, "history-1000", 1000, 0)
-	eng := testEngine(b)
-	var peak uint64
-	var res Result
-	for b.Loop() {
-		peak = max(peak, peakHeap(func() {
-			var err error
-			res, err = Scan(context.Background(), Options{Path: dir, Mode: History, Engine: eng})
-			require.NoError(b, err)
-		}))
-	}
-	b.SetBytes(res.Stats.Bytes)
-	b.ReportMetric(float64(res.Stats.Commits), "commits")
-	b.ReportMetric(float64(len(res.Findings)), "findings")
-	b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MB")
+	out := b.TempDir()
+	b.Run("custos", func(b *testing.B) {
+		var runs []procResult
+		for b.Loop() {
+			runs = append(runs, runProc(b, custosProc(b, map[string]string{"Path": dir, "Mode": "history", "Out": filepath.Join(out, "custos.json")})))
+		}
+		reportProcs(b, runs, 0)
+		reportSummary(b, filepath.Join(out, "custos.json"))
+	})
+	b.Run("gitleaks-cli", func(b *testing.B) {
+		bin := gitleaksBinary(b)
+		var runs []procResult
+		for b.Loop() {
+			runs = append(runs, runProc(b, exec.Command(bin, "git", dir, "--log-opts=HEAD", "--no-banner", "--log-level", "error",
+				"--max-decode-depth", "5", "--exit-code", "0", "--report-format", "json", "--report-path", filepath.Join(out, "gitleaks.json"))))
+		}
+		reportProcs(b, runs, 0)
+	})
 }
 
-// BenchmarkPreMerge20of10000 scans the 20 commits of a branch of a 10,000-commit repository
-// in a fresh process each time: start-up (rule compilation) included.
+// BenchmarkPreMerge20of10000 scans the 20 commits of a branch of a 10,000-commit repository,
+// custos and the gitleaks CLI each in a fresh process: start-up (rule compilation) included.
 func BenchmarkPreMerge20of10000(b *testing.B) {
 	dir := benchRepo(b, "premerge-10000", 10000, 20)
-	out := filepath.Join(b.TempDir(), "custos.json")
-	var runs []procResult
-	for b.Loop() {
-		runs = append(runs, runProc(b, custosProc(b, map[string]string{"Path": dir, "Mode": "diff", "Range": "main...feature", "Out": out})))
-	}
-	reportProcs(b, runs, 0)
+	out := b.TempDir()
+	b.Run("custos", func(b *testing.B) {
+		var runs []procResult
+		for b.Loop() {
+			runs = append(runs, runProc(b, custosProc(b, map[string]string{"Path": dir, "Mode": "diff", "Range": "main...feature", "Out": filepath.Join(out, "custos.json")})))
+		}
+		reportProcs(b, runs, 0)
+		reportSummary(b, filepath.Join(out, "custos.json"))
+	})
+	b.Run("gitleaks-cli", func(b *testing.B) {
+		bin := gitleaksBinary(b)
+		base := strings.TrimSpace(runGit(b, dir, nil, "merge-base", "main", "feature"))
+		var runs []procResult
+		for b.Loop() {
+			runs = append(runs, runProc(b, exec.Command(bin, "git", dir, "--log-opts="+base+"..feature", "--no-banner", "--log-level", "error",
+				"--max-decode-depth", "5", "--exit-code", "0", "--report-format", "json", "--report-path", filepath.Join(out, "gitleaks.json"))))
+		}
+		reportProcs(b, runs, 0)
+	})
+}
+
+func reportSummary(b *testing.B, path string) {
 	var sum struct {
 		Findings []string
 		Stats    Stats
 	}
-	data, err := os.ReadFile(out)
+	data, err := os.ReadFile(path)
 	require.NoError(b, err)
 	require.NoError(b, json.Unmarshal(data, &sum))
 	b.ReportMetric(float64(sum.Stats.Commits), "commits")
