@@ -33,6 +33,8 @@ func protocolOf(service string) protocol {
 		return query{xmlns: "https://sts.amazonaws.com/doc/2011-06-15/"}
 	case "account":
 		return restJSON{}
+	case "s3":
+		return restXML{}
 	}
 	return nil
 }
@@ -247,6 +249,8 @@ func invalidTokenCode(service string) string {
 		return "InvalidInputException"
 	case "account":
 		return "ValidationException"
+	case "s3":
+		return "InvalidArgument"
 	}
 	return "InvalidNextTokenException"
 }

@@ -1,9 +1,12 @@
 // Package awsapi is a loopback HTTP emulator of the AWS wire protocols that custos
 // collects through: JSON 1.1 with X-Amz-Target (Secrets Manager, KMS, CloudTrail,
-// Organizations), Query with XML answers (IAM, STS) and REST-JSON (Account). The real
-// aws-sdk-go-v2 clients talk to it through BaseEndpoint or AWS_ENDPOINT_URL.
+// Organizations), Query with XML answers (IAM, STS), REST-JSON (Account) and S3's
+// REST-XML. The real aws-sdk-go-v2 clients talk to it through BaseEndpoint or
+// AWS_ENDPOINT_URL; the S3 client also needs UsePathStyle (s3://bucket/key is served
+// as /bucket/key, never from a bucket host name).
 //
-// It serves a World seeded from inventory types, across accounts and regions, with
+// It serves a World seeded from inventory types, across accounts and regions, S3
+// objects (ListObjectsV2, GetObject) and raw CloudTrail events (LookupEvents), with
 // opaque pagination tokens, small configurable pages, injectable faults (throttling,
 // server errors, AccessDenied, a disabled region, latency) and a count of every call.
 // It refuses, and reports as a test failure, every operation that reads a secret value
@@ -61,6 +64,10 @@ type World struct {
 	// Regions is every region of the partition, enabled or not, as Account ListRegions
 	// reports them; DefaultRegions and OptInRegions when empty.
 	Regions []string
+	// Buckets are the S3 objects served to any known caller, bucket -> key -> bytes,
+	// returned by GetObject exactly as stored (a .json.gz stays gzip, with no
+	// Content-Encoding). They must not change while the emulator runs.
+	Buckets map[string]map[string][]byte
 }
 
 // Organization is an AWS organisation.
@@ -77,6 +84,10 @@ type Account struct {
 	Email string
 	// Status is ACTIVE when empty; SUSPENDED and PENDING_CLOSURE are the others.
 	Status string
+	// CloudTrailEvents are the events LookupEvents serves, by region: each one raw
+	// CloudTrail event JSON (one record of a log file), returned as CloudTrailEvent. An
+	// event that is not such JSON fails the test that starts the emulator.
+	CloudTrailEvents map[string][]string
 }
 
 // Credential is a base access key and the identity it authenticates.
@@ -118,13 +129,19 @@ const (
 	Delay
 )
 
-// Fault makes matching calls fail. Empty Service, Operation, Account and Region match any.
+// Fault makes matching calls fail. Empty Service, Operation, Account, Region and
+// Resource match any.
 type Fault struct {
 	Service   string
 	Operation string
 	Account   string
 	Region    string
-	Kind      FaultKind
+	// Resource, when set, limits the fault to calls on resources whose name starts with
+	// it. Only S3 calls name a resource: "<bucket>/<key>" for GetObject and
+	// "<bucket>/<prefix>" for ListObjectsV2 (the listing's prefix), so a fault can deny
+	// one object, every object under a folder, or the listing of a folder.
+	Resource string
+	Kind     FaultKind
 	// Times is how many matching calls the fault hits; 0 means every one.
 	Times int
 	// Delay is the latency of a Delay fault.
@@ -137,6 +154,8 @@ type Call struct {
 	Region    string
 	Service   string
 	Operation string
+	// Resource is the S3 resource of the call (see Fault.Resource); empty for other services.
+	Resource string
 }
 
 // Server is a running emulator.
@@ -175,10 +194,14 @@ func New(tb TB, w World, opts Options) *Server {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
+	world, problems := index(w, opts.Now())
+	for _, p := range problems {
+		tb.Errorf("awsapi: %v", p)
+	}
 	s := &Server{
 		tb:       tb,
 		opts:     opts,
-		world:    index(w),
+		world:    world,
 		calls:    map[Call]int{},
 		sessions: map[string]identity{},
 	}
@@ -213,11 +236,35 @@ func (s *Server) Calls(c Call) int {
 	defer s.mu.Unlock()
 	n := 0
 	for k, v := range s.calls {
-		if match(c.Account, k.Account) && match(c.Region, k.Region) && match(c.Service, k.Service) && match(c.Operation, k.Operation) {
+		if c.matches(k) {
 			n += v
 		}
 	}
 	return n
+}
+
+// Resources lists the distinct resources of the calls that match c (empty fields match
+// any), sorted: the S3 keys read or the prefixes listed.
+func (s *Server) Resources(c Call) []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	seen := map[string]bool{}
+	for k := range s.calls {
+		if k.Resource != "" && c.matches(k) {
+			seen[k.Resource] = true
+		}
+	}
+	out := make([]string, 0, len(seen))
+	for r := range seen {
+		out = append(out, r)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func (c Call) matches(k Call) bool {
+	return match(c.Account, k.Account) && match(c.Region, k.Region) && match(c.Service, k.Service) &&
+		match(c.Operation, k.Operation) && match(c.Resource, k.Resource)
 }
 
 // Operations lists "service:Operation" for every operation called at least once, sorted.
@@ -260,11 +307,13 @@ func forbidden(service, op string) bool {
 // request is one parsed call.
 type request struct {
 	service, op, region string
-	accessKey           string
-	id                  identity
-	acct                *accountData
-	body                []byte
-	r                   *http.Request
+	// bucket, key and resource are those of an S3 call (see Fault.Resource).
+	bucket, key, resource string
+	accessKey             string
+	id                    identity
+	acct                  *accountData
+	body                  []byte
+	r                     *http.Request
 }
 
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
@@ -342,7 +391,7 @@ func (s *Server) count(req *request) {
 	if id, ok := s.sessions[req.accessKey]; ok {
 		acct = id.account
 	}
-	s.calls[Call{Account: acct, Region: req.region, Service: req.service, Operation: req.op}]++
+	s.calls[Call{Account: acct, Region: req.region, Service: req.service, Operation: req.op, Resource: req.resource}]++
 }
 
 func (s *Server) identity(key string) (identity, bool) {
@@ -359,6 +408,9 @@ func (s *Server) fault(req *request) (time.Duration, FaultKind) {
 	var delay time.Duration
 	for _, f := range s.faults {
 		if !match(f.Service, req.service) || !match(f.Operation, req.op) || !match(f.Account, req.id.account) || !match(f.Region, req.region) {
+			continue
+		}
+		if f.Resource != "" && (req.resource == "" || !strings.HasPrefix(req.resource, f.Resource)) {
 			continue
 		}
 		if f.Times > 0 && f.hits >= f.Times {
@@ -433,6 +485,8 @@ func faultError(req *request, k FaultKind) apiError {
 			return apiError{400, "Throttling", "Rate exceeded"}
 		case "organizations", "account":
 			return apiError{429, "TooManyRequestsException", "AWS Organizations can't complete your request because another request is already in progress"}
+		case "s3":
+			return apiError{503, "SlowDown", "Please reduce your request rate."}
 		}
 		return apiError{400, "ThrottlingException", "Rate exceeded"}
 	case Deny:
@@ -440,10 +494,16 @@ func faultError(req *request, k FaultKind) apiError {
 	case RegionDisabled:
 		return invalidToken(req)
 	}
+	if req.service == "s3" {
+		return apiError{500, "InternalError", "We encountered an internal error. Please try again."}
+	}
 	return apiError{500, "InternalFailure", "We encountered an internal error. Please try again."}
 }
 
 func accessDenied(req *request) apiError {
+	if req.service == "s3" {
+		return apiError{403, "AccessDenied", "Access Denied"}
+	}
 	who := req.id.arn
 	if who == "" {
 		who = "arn:aws:iam::000000000000:user/unknown"
@@ -456,6 +516,9 @@ func accessDenied(req *request) apiError {
 }
 
 func invalidToken(req *request) apiError {
+	if req.service == "s3" {
+		return apiError{403, "InvalidAccessKeyId", "The AWS Access Key Id you provided does not exist in our records."}
+	}
 	if req.service == "iam" || req.service == "sts" {
 		return apiError{403, "InvalidClientTokenId", "The security token included in the request is invalid."}
 	}
@@ -490,5 +553,8 @@ func (s *Server) handlers() map[string]handler {
 		"cloudtrail:GetTrailStatus":          s.ctGetTrailStatus,
 		"cloudtrail:GetEventSelectors":       s.ctGetEventSelectors,
 		"cloudtrail:ListTags":                s.ctListTags,
+		"cloudtrail:LookupEvents":            s.ctLookupEvents,
+		"s3:ListObjectsV2":                   s.s3ListObjectsV2,
+		"s3:GetObject":                       s.s3GetObject,
 	}
 }

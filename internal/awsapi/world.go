@@ -2,8 +2,11 @@ package awsapi
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/url"
+	"sort"
 	"strings"
+	"time"
 
 	"github.com/custos-dev/custos/internal/inventory"
 )
@@ -15,6 +18,14 @@ type world struct {
 	regions   []string
 	accounts  map[string]*accountData
 	order     []string
+	buckets   map[string]*bucket
+}
+
+// bucket is one S3 bucket: its objects and their keys in order.
+type bucket struct {
+	objects  map[string][]byte
+	keys     []string
+	modified time.Time
 }
 
 type accountData struct {
@@ -24,7 +35,8 @@ type accountData struct {
 	keys           map[string][]*inventory.Key    // by region
 	users          map[string]*inventory.User
 	roles          map[string]*inventory.Role
-	accessKeys     map[string]keyOwner // by access key id
+	accessKeys     map[string]keyOwner      // by access key id
+	events         map[string][]*trailEvent // by region, newest first
 }
 
 type keyOwner struct {
@@ -32,8 +44,20 @@ type keyOwner struct {
 	key  *inventory.AccessKey
 }
 
-func index(w World) *world {
-	out := &world{partition: w.Partition, org: w.Organization, regions: w.Regions, accounts: map[string]*accountData{}}
+// index prepares w for answering; now is the modification time of every S3 object. The
+// errors are seed data the emulator cannot serve.
+func index(w World, now time.Time) (*world, []error) {
+	var problems []error
+	out := &world{partition: w.Partition, org: w.Organization, regions: w.Regions, accounts: map[string]*accountData{},
+		buckets: map[string]*bucket{}}
+	for name, objects := range w.Buckets {
+		b := &bucket{objects: objects, keys: make([]string, 0, len(objects)), modified: now.UTC().Truncate(time.Second)}
+		for k := range objects {
+			b.keys = append(b.keys, k)
+		}
+		sort.Strings(b.keys)
+		out.buckets[name] = b
+	}
 	if out.partition == "" {
 		out.partition = "aws"
 	}
@@ -49,6 +73,21 @@ func index(w World) *world {
 			users:          map[string]*inventory.User{},
 			roles:          map[string]*inventory.Role{},
 			accessKeys:     map[string]keyOwner{},
+			events:         map[string][]*trailEvent{},
+		}
+		for region, raws := range a.CloudTrailEvents {
+			for j, raw := range raws {
+				e, err := parseTrailEvent(raw)
+				if err != nil {
+					problems = append(problems, fmt.Errorf("account %s: CloudTrailEvents[%q][%d]: %w", a.ID, region, j, err))
+					continue
+				}
+				a.events[region] = append(a.events[region], e)
+			}
+			// LookupEvents answers newest first; events of the same second keep their order.
+			sort.SliceStable(a.events[region], func(x, y int) bool {
+				return a.events[region][x].time.After(a.events[region][y].time)
+			})
 		}
 		enabled := a.Regions
 		if len(enabled) == 0 {
@@ -78,7 +117,7 @@ func index(w World) *world {
 		out.accounts[a.ID] = a
 		out.order = append(out.order, a.ID)
 	}
-	return out
+	return out, problems
 }
 
 func (a *accountData) enabled(region string) bool { return a.enabledRegions[region] }
