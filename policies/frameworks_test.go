@@ -20,9 +20,11 @@ var update = flag.Bool("update", false, "rewrite docs/frameworks.md")
 
 const frameworksDoc = "../docs/frameworks.md"
 
-// framework is one policies/frameworks/<framework>.yaml: control ids with titles.
+// framework is one policies/frameworks/<framework>.yaml: control ids with titles, under
+// one top-level key, the framework id. (The files are also OPA data: `opa test policies/`
+// loads them as data.frameworks.<id>, so each keeps its own key.)
 type framework struct {
-	Framework string    `yaml:"framework"`
+	Framework string    `yaml:"-"`
 	Name      string    `yaml:"name"`
 	Reference string    `yaml:"reference"`
 	Scope     string    `yaml:"scope"`
@@ -44,11 +46,15 @@ func loadFrameworks(t *testing.T) map[string]framework {
 	for _, p := range paths {
 		data, err := os.ReadFile(p)
 		require.NoError(t, err)
-		var fw framework
+		var doc map[string]framework
 		dec := yaml.NewDecoder(strings.NewReader(string(data)))
 		dec.KnownFields(true)
-		require.NoError(t, dec.Decode(&fw), p)
-		require.Equal(t, strings.TrimSuffix(filepath.Base(p), ".yaml"), fw.Framework, "%s: framework must match the file name", p)
+		require.NoError(t, dec.Decode(&doc), p)
+		name := strings.TrimSuffix(filepath.Base(p), ".yaml")
+		require.Len(t, doc, 1, "%s: one top-level key, the framework id", p)
+		fw, ok := doc[name]
+		require.True(t, ok, "%s: the top-level key must be the file name %q", p, name)
+		fw.Framework = name
 		shape, known := frameworks[fw.Framework]
 		require.True(t, known, "%s: unknown framework %q", p, fw.Framework)
 		require.NotEmpty(t, fw.Name, p)
