@@ -27,9 +27,9 @@ func TestParse(t *testing.T) {
 	base, err := Default()
 	require.NoError(t, err)
 	cases := []struct {
-		name string
-		yaml string
-		err  string
+		name  string
+		yaml  string
+		err   string
 		check func(t *testing.T, c Config)
 	}{
 		{name: "empty file keeps defaults", yaml: "", check: func(t *testing.T, c Config) { assert.Equal(t, base.Secrets, c.Secrets) }},
