@@ -31,8 +31,12 @@ lint: ## gofmt check, go vet, staticcheck, opa fmt and opa check on the policies
 	$(GO) tool opa check --strict policies
 
 .PHONY: bench
-bench: ## benchmarks: evaluation, collection, repository and access-log scans (long)
-	$(GO) test -tags $(TAGS) -run '^$$' -bench . -benchmem -timeout 60m ./...
+# Full-size corpora for make bench: 1M and 10M CloudTrail events, a 300 MB tree.
+BENCH_ENV ?= CUSTOS_BENCH_EVENTS=1000000,10000000 CUSTOS_BENCH_TREE_MB=300
+BENCH ?= .
+
+bench: ## benchmarks at full size: evaluation, effective access, collection, repository, access logs (long; BENCH=regexp)
+	$(BENCH_ENV) $(GO) test -tags $(TAGS) -run '^$$' -bench '$(BENCH)' -benchtime 1x -benchmem -timeout 90m ./...
 
 .PHONY: demo
 demo: build ## scan the bundled demo account: table on the console, reports in out/
