@@ -35,6 +35,7 @@ func fixtureCases() []fixtureCase {
 		{name: "cloud-mixed", report: cloudMixedReport()},
 		{name: "repository", report: repositoryReport()},
 		{name: "empty", report: emptyReport()},
+		{name: "access-review", report: reviewReport()},
 	}
 }
 
@@ -269,6 +270,118 @@ func emptyReport() Report {
 		Coverage: []inventory.Coverage{
 			{Account: "111122223333", Region: "eu-west-1", Service: "kms", Status: inventory.CoverageOK},
 			{Account: "111122223333", Region: "eu-west-1", Service: "secretsmanager", Status: inventory.CoverageOK},
+		},
+	}
+}
+
+// reviewReport is an access-log review: a stolen application session harvesting secrets,
+// a leaked user key tried by a scanner before the trail is stopped, a suppressed burst
+// of denials, and a principal with a hostile name and no finding.
+func reviewReport() Report {
+	const acct = "111122223333"
+	rule := func(id, title string, sev finding.Severity) finding.Rule {
+		return finding.Rule{
+			ID: id, Title: title, Description: title + ".", Severity: sev, ResourceType: "aws.access.principal",
+			Controls:    map[string][]string{"soc2": {"CC7.2"}},
+			Remediation: "Find out who made the calls; rotate what they read.",
+		}
+	}
+	rules := []finding.Rule{
+		rule("access-cloudtrail-trail-stopped", "CloudTrail logging stopped", finding.Critical),
+		rule("access-iam-scanner-user-agent", "Calls with the user agent of a secret scanner or attack tool", finding.High),
+		rule("access-kms-decrypt-volume", "KMS decrypt volume far above the principal's baseline", finding.High),
+		rule("access-principal-denied-burst", "Burst of AccessDenied errors on secrets and keys", finding.Medium),
+		rule("access-secretsmanager-read-burst", "One principal read many distinct secrets in a short window", finding.High),
+	}
+	byID := map[string]finding.Rule{}
+	for _, r := range rules {
+		byID[r.ID] = r
+	}
+	principal := func(kind, name string) finding.Resource {
+		return finding.Resource{Type: "aws.iam.principal", ARN: "arn:aws:iam::" + acct + ":" + kind + "/" + name, Account: acct, Name: name}
+	}
+	orders, bot := principal("role", "orders-api"), principal("user", "build-bot")
+	event := func(id, at, name, source, ip, ua, errorCode, target string) map[string]any {
+		e := map[string]any{"id": id, "time": at, "name": name, "source": source, "region": "eu-west-1", "source_ip": ip, "user_agent": ua}
+		if errorCode != "" {
+			e["error_code"] = errorCode
+		}
+		if target != "" {
+			e["target"] = target
+		}
+		return e
+	}
+	const cli = "aws-cli/2.15.30 Python/3.11.8 Linux/6.5.0-1016-aws exe/x86_64.ubuntu.22"
+	secret := func(name string) string {
+		return "arn:aws:secretsmanager:eu-west-1:" + acct + ":secret:" + name
+	}
+	window := map[string]any{"baseline_from": "2024-05-17T00:00:00Z", "since": "2024-05-31T00:00:00Z", "until": "2024-06-01T00:00:00Z"}
+
+	// Evidence events arrive in any order; the timeline sorts them by time, then id.
+	burst := cloudFinding(byID["access-secretsmanager-read-burst"], orders, "",
+		"role orders-api read 4 distinct secrets within 10 minutes (threshold 3)",
+		map[string]any{"count": 4, "start": "2024-05-31T03:00:00Z", "end": "2024-05-31T03:10:00Z", "window": window, "events": []any{
+			event("c3a1", "2024-05-31T03:05:30Z", "GetSecretValue", "secretsmanager.amazonaws.com", "198.51.100.23", cli, "", secret("prod/search/key")),
+			event("a9f0", "2024-05-31T03:05:00Z", "GetSecretValue", "secretsmanager.amazonaws.com", "198.51.100.23", cli, "", secret("prod/billing/api")),
+			event("0b7e", "2024-05-31T03:05:00Z", "GetSecretValue", "secretsmanager.amazonaws.com", "198.51.100.23", cli, "", secret("prod/payments "+hostileScript)),
+			event("d4c2", "2024-05-31T03:05:45Z", "GetSecretValue", "secretsmanager.amazonaws.com", "198.51.100.23", cli+" "+hostileTerm, "", secret(hostileText)),
+		}})
+	scanner := cloudFinding(byID["access-iam-scanner-user-agent"], bot, "TruffleHog",
+		`user build-bot made 1 calls with user agent "TruffleHog `+hostileScript+`" (trufflehog)`,
+		map[string]any{"tool": "trufflehog", "count": 1, "window": window, "events": []any{
+			event("5e5e", "2024-05-31T11:00:00Z", "GetCallerIdentity", "sts.amazonaws.com", "198.51.100.77", "TruffleHog "+hostileScript, "", ""),
+		}})
+	stopped := cloudFinding(byID["access-cloudtrail-trail-stopped"], bot, "7f7f",
+		"user build-bot stopped logging of trail management-events",
+		map[string]any{"trail": "arn:aws:cloudtrail:eu-west-1:" + acct + ":trail/management-events", "events": []any{
+			event("7f7f", "2024-05-31T11:20:00Z", "StopLogging", "cloudtrail.amazonaws.com", "198.51.100.77", cli, "", "arn:aws:cloudtrail:eu-west-1:"+acct+":trail/management-events"),
+		}})
+	denied := cloudFinding(byID["access-principal-denied-burst"], orders, "",
+		"role orders-api had 3 AccessDenied errors within 10 minutes",
+		map[string]any{"count": 3, "events": []any{
+			event("e002", "2024-05-31T03:01:10Z", "GetSecretValue", "secretsmanager.amazonaws.com", "198.51.100.23", cli, "AccessDenied", secret("prod/hr/payroll")),
+			event("e001", "2024-05-31T03:01:00Z", "GetSecretValue", "secretsmanager.amazonaws.com", "198.51.100.23", cli, "AccessDenied", secret("prod/hr/ldap")),
+			event("e003", "2024-05-31T03:01:20Z", "Decrypt", "kms.amazonaws.com", "198.51.100.23", cli, "AccessDeniedException", "arn:aws:kms:eu-west-1:"+acct+":key/1a2b"),
+		}})
+	denied.Status = finding.Suppressed
+	denied.Suppression = &finding.Suppression{Reason: "Penetration test SEC-7", Owner: "security@example.com", Expires: "2099-01-01"}
+	// A finding whose evidence lists no event has no timeline.
+	volume := cloudFinding(byID["access-kms-decrypt-volume"], orders, "",
+		"role orders-api made 2400 KMS calls, baseline median 140 a day",
+		map[string]any{"count": 2400, "median": 140, "events": []any{}})
+
+	fs := []finding.Finding{volume, denied, stopped, scanner, burst}
+	finding.Sort(fs)
+	day := func(h, m int) time.Time { return time.Date(2024, 5, 31, h, m, 0, 0, time.UTC) }
+	return Report{
+		Tool: fixtureTool(),
+		Run: Run{
+			StartedAt: fixtureStart, FinishedAt: fixtureStart.Add(9 * time.Second),
+			Scope:              "CloudTrail s3://org-trail-logs/; review 2024-05-31T00:00:00Z to 2024-06-01T00:00:00Z; baseline from 2024-05-17T00:00:00Z",
+			PolicyBundleSHA256: "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+		},
+		Rules:    rules,
+		Findings: fs,
+		Coverage: []inventory.Coverage{
+			{Account: acct, Region: "eu-west-1", Service: "cloudtrail", Operation: "read log file", Status: inventory.CoverageFailed,
+				Error: "s3://org-trail-logs/AWSLogs/" + acct + "/CloudTrail/eu-west-1/2024/05/31/x.json.gz: unexpected EOF after 12 records (byte 40960)"},
+			{Service: "cloudtrail", Operation: "read s3://org-trail-logs/", Status: inventory.CoverageOK},
+		},
+		Review: &AccessReview{
+			BaselineFrom: time.Date(2024, 5, 17, 0, 0, 0, 0, time.UTC), Since: day(0, 0), Until: day(24, 0),
+			Stats: ReviewStats{Objects: 1402, Skipped: 3310, Digests: 16, Ignored: 1, Records: 41230, Events: 40876, Duplicates: 350,
+				OutsideWindow: 4, Late: 2, Invalid: 0, Sensitive: 3, Principals: 9, Secrets: 14},
+			Principals: []ReviewPrincipal{
+				{Principal: bot.ARN, Type: "IAMUser", Account: acct, Name: "build-bot", Events: 2, OwnEvents: 2,
+					First: day(11, 0), Last: day(11, 20), Findings: 2, Worst: finding.Critical, Networks: 1, Regions: 1},
+				{Principal: orders.ARN, Type: "AssumedRole", Account: acct, Name: "orders-api", Events: 2930, OwnEvents: 2630, ViaService: 300,
+					SecretsRead: 5, SecretReads: 292, KeysUsed: 1, KMSCalls: 2400, Denied: 3, Networks: 2, Regions: 1,
+					First: day(0, 0), Last: day(23, 55), Findings: 3, Worst: finding.High, Baseline: true},
+				{Principal: "arn:aws:sts::" + acct + ":federated-user/" + hostileScript, Type: "FederatedUser", Account: acct, Name: hostileQuotes,
+					Events: 4, OwnEvents: 4, SecretsRead: 1, SecretReads: 4, Networks: 1, Regions: 1, First: day(9, 30), Last: day(9, 31), Baseline: true},
+				{Principal: "service:secretsmanager.amazonaws.com", Type: "AWSService", Events: 12, OwnEvents: 12, Regions: 1,
+					First: day(0, 5), Last: day(23, 5), Baseline: true},
+			},
 		},
 	}
 }

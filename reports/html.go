@@ -23,7 +23,8 @@ import (
 var htmlAssets embed.FS
 
 // HTML writes one self-contained page: summary cards, a by-rule summary, a filterable and
-// sortable findings table with per-finding detail, and the coverage table. It loads nothing
+// sortable findings table with per-finding detail, the effective-access or access-review
+// section when the report has one, and the coverage table. It loads nothing
 // from the network and runs under a Content-Security-Policy that allows only its own inline
 // style and script, by sha256 hash. Every string from AWS or a repository goes through
 // html/template's contextual escaping.
@@ -46,6 +47,7 @@ type htmlView struct {
 	Findings      []htmlFinding
 	Coverage      []htmlCoverage
 	Access        *accessSummary
+	Review        *htmlReview
 }
 
 type htmlRun struct {
@@ -155,6 +157,7 @@ func newHTMLView(r Report) (htmlView, error) {
 		Incomplete:  r.Incomplete(),
 		NotAssessed: len(r.notAssessed()),
 		Access:      summarizeAccess(r.Access),
+		Review:      newHTMLReview(r.Review, r.Findings),
 	}
 	v.Assessed = len(r.Coverage) - v.NotAssessed
 	for _, s := range finding.Severities {

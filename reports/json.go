@@ -27,6 +27,8 @@ type jsonReport struct {
 	Coverage      []inventory.Coverage `json:"coverage"`
 	// EffectiveAccess is present for cloud scans: who can read each secret.
 	EffectiveAccess *accessSummary `json:"effective_access,omitempty"`
+	// AccessReview is present for access-log reviews: windows, statistics, principals.
+	AccessReview *jsonReview `json:"access_review,omitempty"`
 }
 
 type jsonRun struct {
@@ -69,6 +71,7 @@ func (JSON) Write(w io.Writer, r Report) error {
 	}
 	out.Coverage = append(out.Coverage, r.Coverage...)
 	out.EffectiveAccess = summarizeAccess(r.Access)
+	out.AccessReview = reviewJSON(r.Review)
 
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")

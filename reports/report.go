@@ -44,6 +44,8 @@ type Report struct {
 	// Access is the effective-access analysis of a cloud scan (who can read which
 	// secret); nil for scans that have none.
 	Access *exposure.Result
+	// Review is what an access-log review read and who it saw; nil for other scans.
+	Review *AccessReview
 }
 
 // Incomplete reports whether any coverage record is not ok: part of the scope was not

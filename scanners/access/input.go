@@ -565,6 +565,7 @@ type PrincipalSummary struct {
 	SecretsRead int               `json:"secrets_read"`
 	SecretReads int               `json:"secret_reads"`
 	KMSUse      int               `json:"kms_use"`
+	KeysUsed    int               `json:"keys_used"`
 	Denied      int               `json:"denied"`
 	Networks    int               `json:"networks"`
 	Regions     int               `json:"regions"`
@@ -601,7 +602,7 @@ func (b *builder) summaries(fs []finding.Finding) []PrincipalSummary {
 		}
 		s := PrincipalSummary{Key: p.id.Key, Type: p.id.Type, Account: p.id.Account, Name: p.id.Name,
 			Events: p.rEvents, OwnEvents: p.rOwn, ViaService: via, SecretsRead: len(p.secrets), SecretReads: reads,
-			KMSUse: p.kms, Denied: p.denied, Networks: len(p.networks), Regions: len(p.regions),
+			KMSUse: p.kms, KeysUsed: len(p.kmsKeys), Denied: p.denied, Networks: len(p.networks), Regions: len(p.regions),
 			First: time.Unix(p.first, 0).UTC(), Last: time.Unix(p.last, 0).UTC(),
 			Findings: count[p.id.Key], Worst: worst[p.id.Key], Baseline: p.bEvents > 0}
 		if t, ok := b.tags[p.id.Key]; ok && len(t) > 0 {

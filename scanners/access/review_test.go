@@ -142,6 +142,7 @@ func TestBenignMonthIsQuiet(t *testing.T) {
 			assert.Equal(t, 288, orders.SecretReads)
 			assert.Equal(t, 1, orders.SecretsRead)
 			assert.Equal(t, 144, orders.KMSUse, "only its own decrypts: those Secrets Manager makes for it are not its reads")
+			assert.Equal(t, 1, orders.KeysUsed, "its application key; not the key Secrets Manager decrypts with for it")
 			assert.Equal(t, 288, orders.ViaService)
 		})
 	}
