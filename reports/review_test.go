@@ -128,7 +128,9 @@ func TestAccessReviewSection(t *testing.T) {
 }
 
 func TestEvidenceEvents(t *testing.T) {
-	ev := func(id, at string) map[string]any { return map[string]any{"id": id, "time": at, "name": "GetSecretValue"} }
+	ev := func(id, at string) map[string]any {
+		return map[string]any{"id": id, "time": at, "name": "GetSecretValue"}
+	}
 	tests := []struct {
 		name     string
 		evidence map[string]any
