@@ -278,8 +278,33 @@ func (a *app) reviewAccess(ctx context.Context, f *reviewAccessFlags) error {
 		Rules:    rules,
 		Findings: res.Findings,
 		Coverage: res.Coverage,
+		Review:   reviewReport(res),
 	}
 	return a.emit(&f.reportFlags, rep)
+}
+
+// reviewReport is the access-review section of the reports.
+func reviewReport(res *access.Result) *reports.AccessReview {
+	st := res.Stats
+	out := &reports.AccessReview{
+		BaselineFrom: res.Window.BaselineFrom, Since: res.Window.Since, Until: res.Window.Until,
+		Stats: reports.ReviewStats{
+			Objects: st.Objects, Skipped: st.Skipped, Digests: st.Digests, Ignored: st.Ignored, Records: st.Records,
+			Events: st.Events, Duplicates: st.Duplicates, OutsideWindow: st.OutsideWindow, Late: st.Late,
+			Invalid: st.Invalid, Sensitive: st.Sensitive, Principals: st.Principals, Secrets: st.Secrets,
+		},
+		Principals: make([]reports.ReviewPrincipal, 0, len(res.Principals)),
+	}
+	for _, p := range res.Principals {
+		out.Principals = append(out.Principals, reports.ReviewPrincipal{
+			Principal: p.Key, Type: p.Type, Account: p.Account, Name: p.Name,
+			Events: p.Events, OwnEvents: p.OwnEvents, ViaService: p.ViaService,
+			SecretsRead: p.SecretsRead, SecretReads: p.SecretReads, KeysUsed: p.KeysUsed, KMSCalls: p.KMSUse,
+			Denied: p.Denied, Networks: p.Networks, Regions: p.Regions, First: p.First, Last: p.Last,
+			Findings: p.Findings, Worst: p.Worst, Baseline: p.Baseline,
+		})
+	}
+	return out
 }
 
 func lookupNames(f *reviewAccessFlags) []string {
