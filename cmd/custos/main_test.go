@@ -41,32 +41,38 @@ func TestDemoGolden(t *testing.T) {
 	dir := t.TempDir()
 	code, stdout, stderr := custos(t, "scan", "aws", "--snapshot", demo, "--format", "table,json,sarif,html", "--out-dir", dir, "--quiet")
 	require.Equal(t, exitFindings, code, stderr)
-	for _, name := range []string{"custos.txt", "custos.json", "custos.sarif", "custos.html"} {
-		got, err := os.ReadFile(filepath.Join(dir, name))
-		require.NoError(t, err)
-		// The digest changes with every edit of any rule's text; the golden files pin
-		// what the reports say, so it is masked here (its presence is still checked).
-		if name != "custos.txt" {
-			require.Regexp(t, bundleDigest, string(got))
-		}
-		got = bundleDigest.ReplaceAll(got, []byte("${1}"+strings.Repeat("0", 64)))
-		golden := filepath.Join("..", "..", "testdata", "golden", "demo", name)
-		if *update {
-			require.NoError(t, os.MkdirAll(filepath.Dir(golden), 0o755))
-			require.NoError(t, os.WriteFile(golden, got, 0o644))
-		}
-		want, err := os.ReadFile(golden)
-		require.NoError(t, err, "run go test ./cmd/custos -update")
-		if line, w, g, differ := firstDifference(string(want), string(got)); differ {
-			t.Errorf("%s differs from %s at line %d:\n  want: %.200s\n  got:  %.200s\n(go test ./cmd/custos -run TestDemoGolden -update, then review the diff)", name, golden, line, w, g)
-		}
-	}
+	assertGolden(t, dir, "demo", "TestDemoGolden")
 	table, err := os.ReadFile(filepath.Join(dir, "custos.txt"))
 	require.NoError(t, err)
 	assert.Equal(t, string(table), stdout, "with --out-dir the table is also printed")
 	entries, err := os.ReadDir(dir)
 	require.NoError(t, err)
 	assert.Len(t, entries, 4, "no temporary files left behind")
+}
+
+// assertGolden compares the four reports in dir with testdata/golden/<name>/, or rewrites
+// them with -update. The policy digest is masked: it changes with every edit of any rule's
+// text, and the golden files pin what the reports say (its presence is still checked).
+func assertGolden(t *testing.T, dir, name, test string) {
+	t.Helper()
+	for _, file := range []string{"custos.txt", "custos.json", "custos.sarif", "custos.html"} {
+		got, err := os.ReadFile(filepath.Join(dir, file))
+		require.NoError(t, err)
+		if file != "custos.txt" {
+			require.Regexp(t, bundleDigest, string(got))
+		}
+		got = bundleDigest.ReplaceAll(got, []byte("${1}"+strings.Repeat("0", 64)))
+		golden := filepath.Join("..", "..", "testdata", "golden", name, file)
+		if *update {
+			require.NoError(t, os.MkdirAll(filepath.Dir(golden), 0o755))
+			require.NoError(t, os.WriteFile(golden, got, 0o644))
+		}
+		want, err := os.ReadFile(golden)
+		require.NoError(t, err, "run go test ./cmd/custos -run %s -update", test)
+		if line, w, g, differ := firstDifference(string(want), string(got)); differ {
+			t.Errorf("%s differs from %s at line %d:\n  want: %.200s\n  got:  %.200s\n(go test ./cmd/custos -run %s -update, then review the diff)", file, golden, line, w, g, test)
+		}
+	}
 }
 
 // firstDifference returns the first line at which two texts differ, so a golden mismatch

@@ -14,7 +14,7 @@ import (
 	"github.com/custos-dev/custos/internal/engine"
 	"github.com/custos-dev/custos/internal/finding"
 	"github.com/custos-dev/custos/reports"
-	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 )
 
 // reportFlags are the output and verdict flags every scanning command shares.
@@ -28,15 +28,19 @@ type reportFlags struct {
 	asOf             string
 }
 
-func (f *reportFlags) register(cmd *cobra.Command, incompleteDefault bool) {
-	fl := cmd.Flags()
+// registerOutput adds --format, --out-dir, --fail-on and --config.
+func (f *reportFlags) registerOutput(fl *pflag.FlagSet) {
 	fl.StringVarP(&f.formats, "format", "f", "table", "report formats, comma-separated: "+strings.Join(reports.Formats(), ", "))
 	fl.StringVarP(&f.outDir, "out-dir", "o", "", "write each format to DIR/custos.<ext> (atomically); without it one format goes to stdout")
 	fl.StringVar(&f.failOn, "fail-on", "high", "exit 1 when an open finding is at or above: critical, high, medium, low, info or none")
-	fl.BoolVar(&f.failOnIncomplete, "fail-on-incomplete", incompleteDefault, "exit 3 when anything could not be assessed")
-	fl.StringVarP(&f.configFile, "config", "c", "", "configuration file (default: "+config.DefaultFile+" when present)")
+	fl.StringVarP(&f.configFile, "config", "c", "", "configuration file: thresholds and suppressions (default: "+config.DefaultFile+" when present)")
+}
+
+// registerJudging adds what commands that judge with Rego share: --policy-dir and
+// --fail-on-incomplete (on by default), whose help says what incomplete means there.
+func (f *reportFlags) registerJudging(fl *pflag.FlagSet, incomplete string) {
 	fl.StringSliceVar(&f.policyDirs, "policy-dir", nil, "directory of extra Rego policies (repeatable)")
-	fl.StringVar(&f.asOf, "as-of", "", "judge as of this time (RFC 3339 or YYYY-MM-DD) instead of the collection time")
+	fl.BoolVar(&f.failOnIncomplete, "fail-on-incomplete", true, "exit 3 when "+incomplete)
 }
 
 // threshold parses --fail-on; nil means never fail on findings.

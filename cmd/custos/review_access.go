@@ -83,12 +83,8 @@ coverage and makes the review incomplete: exit 3 while --fail-on-incomplete is o
 	fl.StringVar(&f.review, "review", "1d", "length of the review window when --since is not given (e.g. 1d, 6h)")
 	fl.StringVar(&f.baseline, "baseline", "30d", "length of the baseline window before the review window (0 for none)")
 	fl.StringVar(&f.inventory, "inventory", "", "snapshot file: tags of principals and secrets (environment, owner)")
-	fl.StringVarP(&f.formats, "format", "f", "table", "report formats, comma-separated: "+strings.Join(reports.Formats(), ", "))
-	fl.StringVarP(&f.outDir, "out-dir", "o", "", "write each format to DIR/custos.<ext> (atomically); without it one format goes to stdout")
-	fl.StringVar(&f.failOn, "fail-on", "high", "exit 1 when an open finding is at or above: critical, high, medium, low, info or none")
-	fl.BoolVar(&f.failOnIncomplete, "fail-on-incomplete", true, "exit 3 when a log file or listing could not be read")
-	fl.StringVarP(&f.configFile, "config", "c", "", "configuration file (default: "+config.DefaultFile+" when present)")
-	fl.StringSliceVar(&f.policyDirs, "policy-dir", nil, "directory of extra Rego policies (repeatable)")
+	f.registerOutput(fl)
+	f.registerJudging(fl, "a log file or listing could not be read")
 	return cmd
 }
 

@@ -31,24 +31,7 @@ func TestReviewAccessGolden(t *testing.T) {
 	dir := t.TempDir()
 	code, stdout, stderr := reviewSample(t, dir)
 	require.Equal(t, exitFindings, code, stderr)
-	for _, name := range []string{"custos.txt", "custos.json", "custos.sarif", "custos.html"} {
-		got, err := os.ReadFile(filepath.Join(dir, name))
-		require.NoError(t, err)
-		if name != "custos.txt" {
-			require.Regexp(t, bundleDigest, string(got))
-		}
-		got = bundleDigest.ReplaceAll(got, []byte("${1}"+strings.Repeat("0", 64)))
-		golden := filepath.Join("..", "..", "testdata", "golden", "review", name)
-		if *update {
-			require.NoError(t, os.MkdirAll(filepath.Dir(golden), 0o755))
-			require.NoError(t, os.WriteFile(golden, got, 0o644))
-		}
-		want, err := os.ReadFile(golden)
-		require.NoError(t, err, "run go test ./cmd/custos -run TestReviewAccessGolden -update")
-		if line, w, g, differ := firstDifference(string(want), string(got)); differ {
-			t.Errorf("%s differs from %s at line %d:\n  want: %.200s\n  got:  %.200s\n(go test ./cmd/custos -run TestReviewAccessGolden -update, then review the diff)", name, golden, line, w, g)
-		}
-	}
+	assertGolden(t, dir, "review", "TestReviewAccessGolden")
 	table, err := os.ReadFile(filepath.Join(dir, "custos.txt"))
 	require.NoError(t, err)
 	assert.Equal(t, string(table), stdout, "with --out-dir the table is also printed")

@@ -50,7 +50,9 @@ A scan that could not see something (a coverage record that is not ok) exits 3 w
 			return a.scanAWS(cmd, f)
 		},
 	}
-	f.reportFlags.register(cmd, true)
+	f.registerOutput(cmd.Flags())
+	f.registerJudging(cmd.Flags(), "anything could not be assessed")
+	cmd.Flags().StringVar(&f.asOf, "as-of", "", "judge as of this time (RFC 3339 or YYYY-MM-DD) instead of the collection time")
 	f.awsFlags.register(cmd.Flags())
 	cmd.Flags().StringVar(&f.snapshot, "snapshot", "", "judge this snapshot file instead of collecting live")
 	return cmd

@@ -68,10 +68,7 @@ custos exits 2: a scan that did not happen is never reported as clean.`,
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVarP(&f.formats, "format", "f", "table", "report formats, comma-separated: "+strings.Join(reports.Formats(), ", "))
-	fl.StringVarP(&f.outDir, "out-dir", "o", "", "write each format to DIR/custos.<ext> (atomically); without it one format goes to stdout")
-	fl.StringVar(&f.failOn, "fail-on", "high", "exit 1 when an open finding is at or above: critical, high, medium, low, info or none")
-	fl.StringVarP(&f.configFile, "config", "c", "", "configuration file for suppressions (default: "+config.DefaultFile+" when present)")
+	f.registerOutput(fl)
 	fl.BoolVar(&f.history, "history", false, "scan every commit reachable from HEAD (or those --log-opts selects)")
 	fl.StringVar(&f.logOpts, "log-opts", "", `git log arguments for --history, e.g. "--since=2024-01-01 main"`)
 	fl.StringVar(&f.diff, "diff", "", "scan the lines added since the merge base of BASE...HEAD (pre-merge)")
