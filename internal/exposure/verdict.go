@@ -91,11 +91,3 @@ func union(a, b []string) []string {
 	sort.Strings(out)
 	return out
 }
-
-// maybeBecause caps v at maybe for a fact missing from the inventory.
-func maybeBecause(v verdict, unknown string) verdict {
-	if v.state == triNo {
-		return v
-	}
-	return merge(v, verdict{state: triMaybe, unknowns: []string{unknown}}, triMaybe)
-}

@@ -431,7 +431,7 @@ func (d *decoder) object(raw []byte, fn func(v *fastjson.Value) error) error {
 	case v.Exists("Records"):
 		recs := v.GetArray("Records")
 		if recs == nil && v.Get("Records").Type() != fastjson.TypeNull {
-			return errors.New("Records is not an array")
+			return errors.New("the Records field is not an array")
 		}
 		for _, r := range recs {
 			d.records++

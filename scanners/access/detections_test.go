@@ -16,10 +16,7 @@ func at(hour, minute int) time.Time {
 }
 
 var (
-	mallory    = iamUser(acct, "mallory", "AKIAMALLORY000000001").from(evilIP).using(cliUA)
-	malloryBad = mallory.using("aws-cli/2.13.5 Python/3.11.4 Linux/6.3.0-kali1-amd64 exe/x86_64.kali.2023")
-	// stolen is the orders-api role's session of 03:00 used from somewhere else.
-	stolen = assumedRole(acct, "orders-api", "orders-api-722", sessionKey("orders", 722)).from(evilIP).using(cliUA)
+	mallory = iamUser(acct, "mallory", "AKIAMALLORY000000001").from(evilIP).using(cliUA)
 )
 
 func key(id string) map[string]any { return map[string]any{"keyId": keyARN(id)} }

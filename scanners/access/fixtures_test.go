@@ -76,15 +76,6 @@ func (a actor) using(ua string) actor {
 	a.ua = ua
 	return a
 }
-func (a actor) withKey(key string) actor {
-	ui := map[string]any{}
-	for k, v := range a.ui {
-		ui[k] = v
-	}
-	ui["accessKeyId"] = key
-	a.ui, a.key = ui, key
-	return a
-}
 
 func iamUser(account, name, key string) actor {
 	return actor{ui: map[string]any{
@@ -163,8 +154,6 @@ func via(svc string) option {
 
 func inRegion(reg string) option { return func(r record) { r["awsRegion"] = reg } }
 
-func recipient(account string) option { return func(r record) { r["recipientAccountId"] = account } }
-
 func resources(typ, arn string) option {
 	return func(r record) {
 		r["resources"] = []any{map[string]any{"accountId": acct, "type": typ, "ARN": arn}}
@@ -172,11 +161,6 @@ func resources(typ, arn string) option {
 }
 
 func response(m map[string]any) option { return func(r record) { r["responseElements"] = m } }
-
-// deliveredLate makes CloudTrail deliver the record this much later than usual.
-func deliveredLate(d time.Duration) option { return func(r record) { r["_late"] = d } }
-
-func withID(id string) option { return func(r record) { r["eventID"] = id } }
 
 // world collects records.
 type world struct {

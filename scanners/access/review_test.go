@@ -71,10 +71,6 @@ type reviewOpt func(*Options)
 
 func withInventory(s *inventory.Snapshot) reviewOpt { return func(o *Options) { o.Inventory = s } }
 
-func withSources(src ...Source) reviewOpt {
-	return func(o *Options) { o.Sources = append(o.Sources, src...) }
-}
-
 // reviewMonth reviews the benign month plus the attack records (if any) with the
 // default configuration.
 func reviewMonth(t *testing.T, attack *world, opts ...reviewOpt) *Result {
