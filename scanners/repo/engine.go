@@ -156,6 +156,7 @@ func builtinViper() (builtinConfigs, error) {
 	if err != nil {
 		return builtinConfigs{}, err
 	}
+	tightenKeywords(&gl)
 	ids := map[string]bool{}
 	for _, r := range gl.Rules {
 		ids[r.ID] = true
@@ -169,6 +170,21 @@ func builtinViper() (builtinConfigs, error) {
 	merged.Rules = append(append(merged.Rules[:0:0], gl.Rules...), cu.Rules...)
 	merged.Allowlists = append(append(merged.Allowlists[:0:0], gl.Allowlists...), cu.Allowlists...)
 	return builtinConfigs{gitleaks: gl, custos: cu, merged: merged}, nil
+}
+
+// tightenKeywords narrows the prefilter keywords of gitleaks' jwt rule. Its keyword "ey"
+// occurs in most text ("key", "they"), so the rule's regular expression ran on nearly every
+// fragment. A JWT header is base64url JSON: "{" followed by '"' or a space encodes as
+// eyI-eyL or eyA-eyD, so these eight keywords select every fragment holding a JWT while
+// skipping the rest; the findings do not change. Applied only when the rule still has the
+// keyword list it has in gitleaks v8.30.1.
+func tightenKeywords(vc *config.ViperConfig) {
+	for i := range vc.Rules {
+		r := &vc.Rules[i]
+		if r.ID == "jwt" && len(r.Keywords) == 1 && r.Keywords[0] == "ey" {
+			r.Keywords = []string{"eya", "eyb", "eyc", "eyd", "eyi", "eyj", "eyk", "eyl"}
+		}
+	}
 }
 
 // parseViper reads one gitleaks TOML document with a private viper instance (gitleaks'

@@ -95,7 +95,7 @@ tags = ["severity:critical"]
 		assert.Empty(t, res.Findings, "the extending file's allowlist applies")
 	})
 	t.Run("allowlist targeting a built-in rule", func(t *testing.T) {
-		p := writeConfig(t, "[extend]\nuseDefault = true\n[[allowlists]]\ntargetRules = [\"password-in-config\"]\nregexes = ['''.*''']\n")
+		p := writeConfig(t, "[extend]\nuseDefault = true\n[[allowlists]]\ntargetRules = [\"password-in-config\", \"generic-api-key\"]\nregexes = ['''.*''']\n")
 		res := scanOK(t, Options{Path: dir, GitleaksConfig: p})
 		assert.Empty(t, res.Findings)
 	})
@@ -135,4 +135,25 @@ func TestGitleaksDefaultConfigLoads(t *testing.T) {
 	cfg, err := translate(vc, "default")
 	require.NoError(t, err)
 	assert.Greater(t, len(cfg.Rules), 200)
+}
+
+// gitleaks joins an allowlist's regexes into one alternation, where a leading (?i) would
+// make the later, case-sensitive patterns case-insensitive too.
+func TestCustosAllowlistFlagsAreScoped(t *testing.T) {
+	t.Parallel()
+	b, err := builtinViper()
+	require.NoError(t, err)
+	for _, a := range b.custos.Allowlists {
+		for _, re := range append(append([]string(nil), a.Regexes...), a.Paths...) {
+			assert.False(t, strings.HasPrefix(re, "(?i)"), "%s: %s", a.Description, re)
+		}
+	}
+	dir := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "app.env"), []byte("ADMIN_PASSWORD=Adm1nSecret9\nDB_PASSWORD=shop_db_user2\nAPI_TOKEN=SESSION\n"), 0o644))
+	res := scanOK(t, Options{Path: dir})
+	lines := map[int]bool{}
+	for _, f := range res.Findings {
+		lines[f.Location.StartLine] = true
+	}
+	assert.Equal(t, map[int]bool{1: true, 2: true}, lines, "mixed-case and snake_case passwords found, an all-caps placeholder not")
 }

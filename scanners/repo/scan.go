@@ -85,7 +85,8 @@ type Options struct {
 	NoGit bool
 	// RepositoryID overrides the repository identifier (normally the origin remote).
 	RepositoryID string
-	// Engine reuses a detector across scans; nil builds one from GitleaksConfig and DecodeDepth.
+	// Engine reuses a detector across scans (it then decides the rules and the decoding,
+	// and GitleaksConfig and DecodeDepth are not read); nil builds one from those two.
 	Engine *Engine
 	// Now is the clock for key ages; nil means time.Now.
 	Now func() time.Time
@@ -297,7 +298,7 @@ func (c *counters) snapshot() Stats {
 // file and the baseline (a gitleaks baseline holds the very secrets it lists).
 func (s *scan) ownFiles(ignorePath string) map[string]bool {
 	skip := map[string]bool{}
-	for _, p := range []string{s.opts.GitleaksConfig, ignorePath, baselinePath(s.opts.Baseline)} {
+	for _, p := range []string{s.opts.GitleaksConfig, s.eng.configPath, ignorePath, baselinePath(s.opts.Baseline)} {
 		if p == "" {
 			continue
 		}
