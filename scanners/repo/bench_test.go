@@ -25,7 +25,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
-	"runtime/metrics"
 	"strconv"
 	"strings"
 	"sync"
@@ -489,33 +488,6 @@ func compareFindings(b *testing.B, tree, custosPath, gitleaksPath string) (cover
 
 // fixturePath approximates the paths the broad rules skip (rules.toml).
 var fixturePath = regexp.MustCompile(`(?i)(?:^|/)(?:tests?|spec|specs|__tests__|__mocks__|mocks?|fixtures?|testdata|test[_-]data|examples?|samples?|docs?|documentation|locales?|i18n)/|_test\.go$|(?:^|/)test_[^/]*\.py$|\.(?:test|spec)\.[cm]?[jt]sx?$|_spec\.rb$|Tests?\.(?:java|kt|cs)$|\.(?:md|rst|adoc|txt)$`)
-
-// peakHeap samples the Go heap while f runs and returns the largest value seen.
-func peakHeap(f func()) uint64 {
-	sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
-	var peak uint64
-	done := make(chan struct{})
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		t := time.NewTicker(5 * time.Millisecond)
-		defer t.Stop()
-		for {
-			metrics.Read(sample)
-			peak = max(peak, sample[0].Value.Uint64())
-			select {
-			case <-done:
-				return
-			case <-t.C:
-			}
-		}
-	}()
-	f()
-	close(done)
-	wg.Wait()
-	return peak
-}
 
 // BenchmarkHistory1000 scans the history of a 1,000-commit repository, custos and the
 // gitleaks CLI each in a fresh process.
