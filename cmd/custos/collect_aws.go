@@ -36,6 +36,8 @@ type awsFlags struct {
 	concurrency int
 	rateLimits  []string
 	maxAttempts int
+	// services limits the collection (not a flag: 'scan repo --aws' reads IAM only).
+	services []string
 }
 
 func (f *awsFlags) register(fl *pflag.FlagSet) {
@@ -64,6 +66,7 @@ func (f *awsFlags) options() (awsscan.Options, error) {
 		Concurrency: f.concurrency,
 		MaxAttempts: f.maxAttempts,
 		RateLimits:  awsscan.DefaultRateLimits(),
+		Services:    f.services,
 	}
 	if f.region != "" && len(f.regions) > 0 {
 		return o, fmt.Errorf("--region and --regions: give one of them")

@@ -10,6 +10,7 @@ import (
 	"github.com/custos-dev/custos/internal/config"
 	"github.com/custos-dev/custos/internal/inventory"
 	"github.com/custos-dev/custos/reports"
+	awsscan "github.com/custos-dev/custos/scanners/aws"
 	"github.com/custos-dev/custos/scanners/repo"
 	"github.com/spf13/cobra"
 )
@@ -24,6 +25,8 @@ type scanRepoFlags struct {
 	baseline       string
 	writeBaseline  string
 	inventory      string
+	aws            bool
+	awsProfile     string
 	maxFileSize    string
 	noGit          bool
 }
@@ -57,7 +60,10 @@ custos exits 2: a scan that did not happen is never reported as clean.`,
   custos scan repo --baseline .custos-baseline.json
 
   # whole history, access keys matched against an IAM inventory
-  custos scan repo --history --inventory snap.json --format json --out-dir out/`,
+  custos scan repo --history --inventory snap.json --format json --out-dir out/
+
+  # the same, reading the account's IAM access keys live
+  custos scan repo --history --aws --profile audit`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			path := "."
@@ -77,6 +83,8 @@ custos exits 2: a scan that did not happen is never reported as clean.`,
 	fl.StringVar(&f.baseline, "baseline", "", "suppress the findings of this earlier custos JSON report (or gitleaks JSON report)")
 	fl.StringVar(&f.writeBaseline, "write-baseline", "", "write every finding to this baseline file and exit 0")
 	fl.StringVar(&f.inventory, "inventory", "", "snapshot file: match AWS access key ids with the account's IAM keys")
+	fl.BoolVar(&f.aws, "aws", false, "read the account's IAM access keys live (read-only IAM calls; exit 3 when they cannot be read) to match AWS access key ids found")
+	fl.StringVar(&f.awsProfile, "profile", "", "AWS shared-config profile for --aws (default: the standard credential chain)")
 	fl.BoolVar(&f.noGit, "no-git", false, "scan PATH as a plain directory even inside a repository (.gitignore not applied)")
 	fl.StringVar(&f.maxFileSize, "max-file-size", "10MiB", "skip files (or file diffs) larger than this (e.g. 500KB, 10MiB, 0 for no limit)")
 	return cmd
@@ -129,10 +137,23 @@ func (a *app) scanRepo(cmd *cobra.Command, f *scanRepoFlags, path string) error 
 			return err
 		}
 	}
-	if f.inventory != "" {
+	var coverage []inventory.Coverage
+	switch {
+	case f.aws && f.inventory != "":
+		return errors.New("--aws and --inventory: give one of them")
+	case f.inventory != "":
 		if opts.Inventory, err = inventory.Load(f.inventory); err != nil {
 			return err
 		}
+	case f.aws:
+		// Only IAM metadata is read: found credentials are never used to call AWS.
+		live := awsFlags{profile: f.awsProfile, concurrency: awsscan.DefaultConcurrency,
+			maxAttempts: awsscan.DefaultMaxAttempts, services: []string{awsscan.ServiceIAM}}
+		if opts.Inventory, err = a.collectAWS(ctx, &live); err != nil {
+			return err
+		}
+		coverage = opts.Inventory.Coverage
+		f.failOnIncomplete = true
 	}
 	res, err := repo.Scan(ctx, opts)
 	if err != nil {
@@ -153,6 +174,7 @@ func (a *app) scanRepo(cmd *cobra.Command, f *scanRepoFlags, path string) error 
 		},
 		Rules:    res.Rules,
 		Findings: res.Findings,
+		Coverage: coverage,
 	}
 	if f.writeBaseline != "" {
 		var buf bytes.Buffer

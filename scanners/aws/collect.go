@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -95,6 +96,9 @@ type Options struct {
 	// DefaultCallTimeout when 0. It is ignored when the configuration carries an HTTP
 	// client that is not the SDK's own.
 	CallTimeout time.Duration
+	// Services limits collection to these services (ServiceIAM, ServiceKMS, …); all
+	// when empty. A repository scan's --aws reads IAM alone.
+	Services []string
 	// Logger receives structured logs; nothing is logged when nil.
 	Logger *slog.Logger
 	// Progress is told about every task; nil for none.
@@ -430,6 +434,9 @@ func (r *run) collectAccount(ctx context.Context, t target, orgID string, member
 	}
 	var jobs []job
 	for _, svc := range services() {
+		if len(r.opts.Services) > 0 && !slices.Contains(r.opts.Services, svc.name) {
+			continue
+		}
 		if svc.global {
 			jobs = append(jobs, job{Task{t.id, RegionGlobal, svc.name}, svc})
 			continue
