@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"iter"
 	"runtime"
 	"sort"
 	"strings"
@@ -14,6 +15,7 @@ import (
 	"github.com/custos-dev/custos/policies"
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/rego"
+	"github.com/open-policy-agent/opa/v1/storage"
 	"github.com/open-policy-agent/opa/v1/storage/inmem"
 	"golang.org/x/sync/errgroup"
 )
@@ -30,17 +32,30 @@ type Options struct {
 	Workers int
 }
 
-// Engine holds the compiled policies and one prepared query per rule.
+// Engine holds the compiled policies: one prepared query per rule and, per resource
+// type, one prepared query that evaluates every rule of the type at once.
 type Engine struct {
-	rules   []*rule
-	byType  map[string][]*rule
-	digest  string
-	workers int
+	rules      []*rule
+	byType     map[string]*typeRules
+	digest     string
+	workers    int
+	compiler   *ast.Compiler
+	statements *Statements
 }
 
 type rule struct {
 	meta  finding.Rule
 	query rego.PreparedEvalQuery
+}
+
+// typeRules are the rules of one resource type. all evaluates every rule's deny in one
+// query, its i-th expression being rules[i]'s, so that a resource costs one evaluation
+// instead of one per rule (and helpers share their cached values). When it fails (a
+// rule's built-in errors, two values conflict), the rules are evaluated one by one, so
+// that only the failing rule yields an error finding.
+type typeRules struct {
+	rules []*rule
+	all   rego.PreparedEvalQuery
 }
 
 // New loads, compiles and prepares every policy. Errors name the file and line.
@@ -68,9 +83,9 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 	if compiler.Compile(mods); compiler.Failed() {
 		return nil, RegoError(compiler.Errors)
 	}
-	store := inmem.NewFromObject(map[string]any{"custos": map[string]any{"config": orEmpty(opts.Config)}})
+	store := inmem.NewFromObjectWithOpts(map[string]any{"custos": map[string]any{"config": orEmpty(opts.Config)}}, inmem.OptReturnASTValuesOnRead(true))
 
-	e := &Engine{byType: map[string][]*rule{}, digest: bundleDigest(srcs), workers: opts.Workers}
+	e := &Engine{byType: map[string]*typeRules{}, digest: bundleDigest(srcs), workers: opts.Workers, compiler: compiler}
 	if e.workers <= 0 {
 		e.workers = runtime.GOMAXPROCS(0)
 	}
@@ -80,6 +95,7 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 		names = append(names, name)
 	}
 	sort.Strings(names)
+	denies := map[*rule]string{}
 	for _, name := range names {
 		m := compiler.Modules[name]
 		meta, ok, err := ruleMeta(m, compiler.GetAnnotationSet())
@@ -93,21 +109,49 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 			return nil, &PolicyError{Lines: []string{fmt.Sprintf("%s: rule id %s is already defined in %s", name, meta.ID, prev)}}
 		}
 		seen[meta.ID] = name
-		q, err := rego.New(
-			rego.Query(m.Package.Path.String()+".deny"),
-			rego.Compiler(compiler),
-			rego.Store(store),
-			rego.StrictBuiltinErrors(true),
-		).PrepareForEval(ctx)
+		deny := m.Package.Path.String() + ".deny"
+		q, err := prepare(ctx, deny, compiler, store)
 		if err != nil {
 			return nil, fmt.Errorf("%s: prepare: %w", name, err)
 		}
 		r := &rule{meta: meta, query: q}
+		denies[r] = deny
 		e.rules = append(e.rules, r)
-		e.byType[meta.ResourceType] = append(e.byType[meta.ResourceType], r)
+		tr := e.byType[meta.ResourceType]
+		if tr == nil {
+			tr = &typeRules{}
+			e.byType[meta.ResourceType] = tr
+		}
+		tr.rules = append(tr.rules, r)
 	}
 	sort.Slice(e.rules, func(i, j int) bool { return e.rules[i].meta.ID < e.rules[j].meta.ID })
+	for typ, tr := range e.byType {
+		exprs := make([]string, len(tr.rules))
+		for i, r := range tr.rules {
+			exprs[i] = denies[r]
+		}
+		if tr.all, err = prepare(ctx, strings.Join(exprs, "; "), compiler, store); err != nil {
+			return nil, fmt.Errorf("rules of %s: prepare: %w", typ, err)
+		}
+	}
+	if e.statements, err = loadStatements(ctx, compiler); err != nil {
+		return nil, err
+	}
 	return e, nil
+}
+
+// Statements computes the statement facts of input.context.statements with the loaded
+// policies' action catalogue; nil when the policies define no catalogue (custom
+// policies without the built-in ones), and then inputs go without the facts.
+func (e *Engine) Statements() *Statements { return e.statements }
+
+func prepare(ctx context.Context, query string, compiler *ast.Compiler, store storage.Store) (rego.PreparedEvalQuery, error) {
+	return rego.New(
+		rego.Query(query),
+		rego.Compiler(compiler),
+		rego.Store(store),
+		rego.StrictBuiltinErrors(true),
+	).PrepareForEval(ctx)
 }
 
 func orEmpty(m map[string]any) map[string]any {
@@ -138,46 +182,131 @@ type Resource struct {
 	Key string
 	// Resource is what findings name.
 	Resource finding.Resource
-	// Input is input for the policies: any value that marshals to JSON.
+	// Input is input for the policies: an ast.Value, used as is, or any value that
+	// marshals to JSON.
 	Input any
+	// Build, when set, builds the input instead of Input, in the worker that judges the
+	// resource: a stream of resources then holds only the inputs being judged.
+	Build func() (ast.Value, error)
+}
+
+// input is the Rego value of the resource's input, built once; every rule shares it.
+func (r *Resource) input() (ast.Value, error) {
+	if r.Build != nil {
+		return r.Build()
+	}
+	if v, ok := r.Input.(ast.Value); ok {
+		return v, nil
+	}
+	raw, err := json.Marshal(r.Input)
+	if err != nil {
+		return nil, err
+	}
+	return ast.ValueFromReader(bytes.NewReader(raw))
 }
 
 // Evaluate runs every rule of each resource's type and returns the findings, sorted.
 // A rule that fails on a resource yields a finding with status error naming the rule
 // and the failure, so a broken rule is visible instead of looking like a pass.
 func (e *Engine) Evaluate(ctx context.Context, resources []Resource) ([]finding.Finding, error) {
-	results := make([][]finding.Finding, len(resources))
-	g, ctx := errgroup.WithContext(ctx)
-	g.SetLimit(e.workers)
-	for i := range resources {
-		rules := e.byType[resources[i].Type]
-		if len(rules) == 0 {
-			continue
+	return e.EvaluateSeq(ctx, func(yield func(Resource) bool) {
+		for i := range resources {
+			if !yield(resources[i]) {
+				return
+			}
 		}
+	})
+}
+
+// EvaluateSeq is Evaluate over a sequence of resources, consumed as the workers judge
+// them: memory holds the resources in flight and the findings, not every input.
+func (e *Engine) EvaluateSeq(ctx context.Context, resources iter.Seq[Resource]) ([]finding.Finding, error) {
+	type job struct {
+		seq int
+		res Resource
+	}
+	type result struct {
+		seq int
+		fs  []finding.Finding
+	}
+	g, ctx := errgroup.WithContext(ctx)
+	jobs := make(chan job, e.workers)
+	g.Go(func() error {
+		defer close(jobs)
+		seq := 0
+		for res := range resources {
+			if e.byType[res.Type] == nil {
+				continue
+			}
+			select {
+			case jobs <- job{seq: seq, res: res}:
+				seq++
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		}
+		return nil
+	})
+	results := make([][]result, e.workers)
+	for w := range e.workers {
 		g.Go(func() error {
-			fs, err := e.evaluate(ctx, rules, &resources[i])
-			results[i] = fs
-			return err
+			for j := range jobs {
+				fs, err := e.evaluate(ctx, e.byType[j.res.Type], &j.res)
+				if err != nil {
+					return err
+				}
+				if len(fs) > 0 {
+					results[w] = append(results[w], result{seq: j.seq, fs: fs})
+				}
+			}
+			return nil
 		})
 	}
 	if err := g.Wait(); err != nil {
 		return nil, err
 	}
+	var all []result
+	for _, rs := range results {
+		all = append(all, rs...)
+	}
+	// In resource order first, so that the order of the findings does not depend on
+	// which worker judged what.
+	sort.Slice(all, func(i, j int) bool { return all[i].seq < all[j].seq })
 	var out []finding.Finding
-	for _, fs := range results {
-		out = append(out, fs...)
+	for _, r := range all {
+		out = append(out, r.fs...)
 	}
 	finding.Sort(out)
 	return out, nil
 }
 
-func (e *Engine) evaluate(ctx context.Context, rules []*rule, res *Resource) ([]finding.Finding, error) {
-	input, err := toValue(res.Input)
+func (e *Engine) evaluate(ctx context.Context, tr *typeRules, res *Resource) ([]finding.Finding, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	input, err := res.input()
 	if err != nil {
 		return nil, fmt.Errorf("%s: build policy input: %w", res.Key, err)
 	}
+	rs, err := tr.all.Eval(ctx, rego.EvalParsedInput(input))
+	if err == nil && len(rs) == 1 && len(rs[0].Expressions) == len(tr.rules) {
+		var out []finding.Finding
+		for i, r := range tr.rules {
+			fs, err := toFindings(r.meta, res, rs[0].Expressions[i].Value, true)
+			if err != nil {
+				out = append(out, errorFinding(r.meta, res, err))
+				continue
+			}
+			out = append(out, fs...)
+		}
+		return out, nil
+	}
+	if ctx.Err() != nil {
+		return nil, ctx.Err()
+	}
+	// Some rule failed: evaluate them one by one to tell which.
 	var out []finding.Finding
-	for _, r := range rules {
+	for _, r := range tr.rules {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
@@ -189,7 +318,12 @@ func (e *Engine) evaluate(ctx context.Context, rules []*rule, res *Resource) ([]
 			out = append(out, errorFinding(r.meta, res, err))
 			continue
 		}
-		fs, err := toFindings(r.meta, res, rs)
+		var deny any
+		defined := len(rs) > 0 && len(rs[0].Expressions) > 0
+		if defined {
+			deny = rs[0].Expressions[0].Value
+		}
+		fs, err := toFindings(r.meta, res, deny, defined)
 		if err != nil {
 			out = append(out, errorFinding(r.meta, res, err))
 			continue
@@ -199,22 +333,14 @@ func (e *Engine) evaluate(ctx context.Context, rules []*rule, res *Resource) ([]
 	return out, nil
 }
 
-// toValue builds the Rego value of an input once per resource; every rule shares it.
-func toValue(v any) (ast.Value, error) {
-	raw, err := json.Marshal(v)
-	if err != nil {
-		return nil, err
-	}
-	return ast.ValueFromReader(bytes.NewReader(raw))
-}
-
-func toFindings(meta finding.Rule, res *Resource, rs rego.ResultSet) ([]finding.Finding, error) {
-	if len(rs) == 0 || len(rs[0].Expressions) == 0 {
+// toFindings reads a rule's deny set; an undefined deny yields nothing.
+func toFindings(meta finding.Rule, res *Resource, deny any, defined bool) ([]finding.Finding, error) {
+	if !defined {
 		return nil, nil
 	}
-	items, ok := rs[0].Expressions[0].Value.([]any)
+	items, ok := deny.([]any)
 	if !ok {
-		return nil, fmt.Errorf("deny is %T, want a set of objects", rs[0].Expressions[0].Value)
+		return nil, fmt.Errorf("deny is %T, want a set of objects", deny)
 	}
 	out := make([]finding.Finding, 0, len(items))
 	for _, item := range items {

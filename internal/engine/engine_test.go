@@ -2,12 +2,16 @@ package engine_test
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
+	"sync/atomic"
 	"testing"
 
 	"github.com/custos-dev/custos/internal/engine"
 	"github.com/custos-dev/custos/internal/finding"
+	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -201,4 +205,127 @@ func TestPolicyDirMustExistAndHoldRego(t *testing.T) {
 	require.ErrorContains(t, err, "policy dir")
 	_, err = engine.New(context.Background(), engine.Options{PolicyDirs: []string{t.TempDir()}, NoBuiltin: true})
 	require.ErrorContains(t, err, "no .rego files")
+}
+
+// TestFailingRuleLeavesTheOthersOfItsType: the rules of a type are evaluated in one
+// query; when one fails, it alone yields an error finding and the others their findings.
+func TestFailingRuleLeavesTheOthersOfItsType(t *testing.T) {
+	t.Parallel()
+	undefined := `# METADATA
+# title: Deny that is sometimes undefined
+# custom:
+#   id: test-undefined-deny
+#   severity: low
+#   resource_type: aws.kms.key
+#   remediation: none
+package custos.test.undefined_deny
+
+deny := {{"msg": "complete"}} if input.resource.arn == "arn:never"
+`
+	cases := []struct {
+		name   string
+		broken string
+		errors int
+	}{
+		{name: "failing built-in", broken: brokenBuiltin, errors: 1},
+		{name: "undefined deny", broken: undefined, errors: 0},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			dir := writePolicies(t, map[string]string{"widget.rego": tagRule, "other.rego": tc.broken})
+			eng, err := engine.New(context.Background(), engine.Options{
+				PolicyDirs: []string{dir},
+				NoBuiltin:  true,
+				Config:     map[string]any{"required_tags": []any{"owner", "team"}},
+			})
+			require.NoError(t, err)
+			got, err := eng.Evaluate(context.Background(), []engine.Resource{key("arn:aws:kms:eu-west-1:111122223333:key/x", map[string]string{"owner": "o"})})
+			require.NoError(t, err)
+			var errs, tags int
+			for _, f := range got {
+				switch f.RuleID {
+				case "test-widget-missing-tag":
+					tags++
+					assert.Equal(t, finding.Open, f.Status)
+				default:
+					errs++
+					assert.Equal(t, finding.Error, f.Status)
+				}
+			}
+			assert.Equal(t, 1, tags, "the working rule still reports")
+			assert.Equal(t, tc.errors, errs)
+		})
+	}
+}
+
+// TestEvaluateSeqBuildsInputsInTheWorkers: resources given as a sequence, their inputs
+// as Rego values or built on demand, judge the same as a slice of JSON-like inputs.
+func TestEvaluateSeqBuildsInputsInTheWorkers(t *testing.T) {
+	t.Parallel()
+	dir := writePolicies(t, map[string]string{"widget.rego": tagRule})
+	eng, err := engine.New(context.Background(), engine.Options{
+		PolicyDirs: []string{dir},
+		NoBuiltin:  true,
+		Config:     map[string]any{"required_tags": []any{"owner", "team"}},
+		Workers:    3,
+	})
+	require.NoError(t, err)
+	var plain []engine.Resource
+	for i := range 50 {
+		plain = append(plain, key(fmt.Sprintf("arn:aws:kms:eu-west-1:111122223333:key/%02d", i), map[string]string{"owner": "o"}))
+	}
+	want, err := eng.Evaluate(context.Background(), plain)
+	require.NoError(t, err)
+	require.Len(t, want, 50)
+
+	var built atomic.Int64
+	mixed := make([]engine.Resource, len(plain))
+	for i, r := range plain {
+		in := r.Input
+		if i%2 == 0 {
+			v, err := engine.NewEncoder().Value(in)
+			require.NoError(t, err)
+			r.Input = v
+		} else {
+			r.Input = nil
+			r.Build = func() (ast.Value, error) { built.Add(1); return engine.NewEncoder().Value(in) }
+		}
+		mixed[i] = r
+	}
+	got, err := eng.EvaluateSeq(context.Background(), func(yield func(engine.Resource) bool) {
+		for _, r := range mixed {
+			if !yield(r) {
+				return
+			}
+		}
+	})
+	require.NoError(t, err)
+	assert.Equal(t, want, got)
+	assert.Equal(t, int64(25), built.Load())
+}
+
+func TestEvaluateSeqStopsOnCancelAndBuildErrors(t *testing.T) {
+	t.Parallel()
+	dir := writePolicies(t, map[string]string{"widget.rego": tagRule})
+	eng, err := engine.New(context.Background(), engine.Options{PolicyDirs: []string{dir}, NoBuiltin: true})
+	require.NoError(t, err)
+
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err = eng.EvaluateSeq(ctx, func(yield func(engine.Resource) bool) {
+		for i := 0; ; i++ { // endless: only the cancellation stops it
+			if !yield(key(fmt.Sprintf("arn:k%d", i), nil)) {
+				return
+			}
+		}
+	})
+	require.ErrorIs(t, err, context.Canceled)
+
+	_, err = eng.EvaluateSeq(context.Background(), func(yield func(engine.Resource) bool) {
+		r := key("arn:aws:kms:eu-west-1:111122223333:key/bad", nil)
+		r.Build = func() (ast.Value, error) { return nil, errors.New("no such key") }
+		yield(r)
+	})
+	require.ErrorContains(t, err, "arn:aws:kms:eu-west-1:111122223333:key/bad: build policy input: no such key")
 }

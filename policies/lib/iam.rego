@@ -476,11 +476,22 @@ resource_kinds := {
 # with no condition restricting them on the scoping keys, and whose grant no
 # unconditional Deny of the same policy takes back. Each entry is statement_detail plus
 # "grants": the sorted actions it grants that way.
-broad_statements(policy, actions, scoping) := [detail |
-	services := {split(action, ":")[0] | some action, _ in actions}
-	some i, stmt in policy.statements
+broad_statements(policy, actions, scoping) := broad_statements_at(policy, {i | some i, _ in policy.statements}, actions, scoping)
+
+# broad_statements_in is broad_statements over the document of an aws.iam.policy input
+# (doc), reading only the statements whose precomputed facts (statement_facts) say they
+# cover every resource of one of the actions' kinds.
+broad_statements_in(doc, actions, scoping) := broad_statements_at(doc.resource.document, indexes, actions, scoping) if {
+	indexes := covering(doc, {kind | some _, kind in actions})
+	count(indexes) > 0
+} else := []
+
+broad_statements_at(policy, indexes, actions, scoping) := [detail |
+	some i in indexes
+	stmt := policy.statements[i]
 	stmt.effect == "Allow"
 	may_cover(stmt)
+	services := {split(action, ":")[0] | some action, _ in actions}
 	may_name(stmt, services)
 	named := named_actions(stmt, actions)
 	count(named) > 0
@@ -500,6 +511,60 @@ broad_statements(policy, actions, scoping) := [detail |
 	count(grants) > 0
 	detail := object.union(statement_detail(i, stmt), {"grants": grants})
 ]
+
+# statement_facts is what custos computes in Go for each statement of an aws.iam.policy
+# input's document (input.context.statements, docs/policy-input.md): "kinds" and
+# "services" (objects of true), "whole_services" and "unknown_actions" (lists),
+# "full_admin" and "undecided" (booleans). [] when absent, as in Rego tests: then the
+# helpers below read every statement.
+statement_facts(doc) := facts if {
+	facts := object.get(doc, ["context", "statements"], [])
+	is_array(facts)
+	count(facts) == count(doc.resource.document.statements)
+	count(facts) > 0
+} else := []
+
+# facts_index groups the statements by their facts, once per input (a function result is
+# cached for the evaluation): "kinds" maps each kind some statement covers entirely to
+# the indexes of those statements; "whole_services", "unknown_actions" and "full_admin"
+# hold the indexes of the statements with that fact set; "undecided" those whose facts
+# custos could not compute, which the helpers read whatever they look for.
+facts_index(facts) := {
+	"kinds": {kind: {i | some [k, i] in pairs; k == kind} | some [kind, _] in pairs},
+	"whole_services": {i | some i, f in facts; f.whole_services != []},
+	"unknown_actions": {i | some i, f in facts; f.unknown_actions != []},
+	"full_admin": {i | some i, f in facts; f.full_admin == true},
+	"undecided": {i | some i, f in facts; f.undecided == true},
+} if {
+	pairs := [[k, i] | some i, f in facts; some k, _ in f.kinds]
+}
+
+# covering is the set of indexes of the statements of doc's document that may cover every
+# resource of one of kinds (every statement when the facts are absent).
+covering(doc, kinds) := {i |
+	some kind in kinds
+	some i in index.kinds[kind]
+} | index.undecided if {
+	facts := statement_facts(doc)
+	count(facts) > 0
+	index := facts_index(facts)
+} else := {i | some i, _ in doc.resource.document.statements}
+
+# naming is the set of indexes of the statements of doc's document that may name an action
+# of the service (every statement when the facts are absent).
+naming(doc, service) := {i | some i, f in facts; f.services[service]} | undecided if {
+	facts := statement_facts(doc)
+	count(facts) > 0
+	undecided := facts_index(facts).undecided
+} else := {i | some i, _ in doc.resource.document.statements}
+
+# statements_with is the set of indexes of the statements of doc's document whose fact
+# whole_services, unknown_actions or full_admin is set (every statement when the facts
+# are absent).
+statements_with(doc, fact) := facts_index(facts)[fact] if {
+	facts := statement_facts(doc)
+	count(facts) > 0
+} else := {i | some i, _ in doc.resource.document.statements}
 
 # named_actions is the set of the keys of actions (lower-cased actions) that a statement
 # names: with NotAction, those none of its patterns match; else those its Action patterns

@@ -209,6 +209,65 @@ test_broad_statements if {
 	iam.broad_statements(denied, {"iam:passrole": "role"}, {"iam:resourcetag/"}) == []
 }
 
+# fact builds the statement facts custos computes in Go (docs/policy-input.md).
+fact(kinds, services) := {
+	"kinds": {k: true | some k in kinds},
+	"services": {s: true | some s in services},
+	"whole_services": [],
+	"unknown_actions": [],
+	"full_admin": false,
+	"undecided": false,
+}
+
+broad_doc := {"resource": {"document": {"statements": [
+	{"sid": "All", "effect": "Allow", "actions": ["iam:PassRole"], "resources": ["*"]},
+	{"sid": "One", "effect": "Allow", "actions": ["iam:PassRole"], "resources": ["arn:aws:iam::111122223333:role/app"]},
+	{"sid": "Pattern", "effect": "Allow", "actions": ["iam:Pass*"], "resources": ["arn:aws:iam::*:role/*"]},
+]}}}
+
+test_broad_statements_in_reads_the_statements_the_facts_name if {
+	facts := [fact(["role", "user", "group", "policy"], ["iam"]), fact([], ["iam"]), fact(["role"], ["iam"])]
+	doc := object.union(broad_doc, {"context": {"statements": facts}})
+	want := iam.broad_statements(broad_doc.resource.document, {"iam:passrole": "role"}, set())
+	[s.sid | some s in want] == ["All", "Pattern"]
+	iam.broad_statements_in(doc, {"iam:passrole": "role"}, set()) == want
+	iam.covering(doc, {"role"}) == {0, 2}
+	iam.covering(doc, {"secret"}) == set()
+}
+
+test_broad_statements_in_skips_what_the_facts_rule_out if {
+	# Facts that say no statement covers every role: the statements are not read.
+	doc := object.union(broad_doc, {"context": {"statements": [fact([], ["iam"]), fact([], ["iam"]), fact([], ["iam"])]}})
+	iam.broad_statements_in(doc, {"iam:passrole": "role"}, set()) == []
+}
+
+test_helpers_read_every_statement_without_facts if {
+	every doc in [broad_doc, object.union(broad_doc, {"context": {"statements": [fact(["role"], [])]}})] {
+		# Absent, or not one entry per statement: ignored.
+		iam.covering(doc, {"secret"}) == {0, 1, 2}
+		iam.naming(doc, "kms") == {0, 1, 2}
+		iam.statements_with(doc, "full_admin") == {0, 1, 2}
+		[s.sid | some s in iam.broad_statements_in(doc, {"iam:passrole": "role"}, set())] == ["All", "Pattern"]
+	}
+}
+
+test_helpers_read_undecided_statements if {
+	undecided := object.union(fact([], []), {"undecided": true})
+	doc := object.union(broad_doc, {"context": {"statements": [undecided, fact([], ["iam"]), fact(["role"], ["iam"])]}})
+	iam.covering(doc, {"role"}) == {0, 2}
+	iam.naming(doc, "iam") == {0, 1, 2}
+	iam.naming(doc, "kms") == {0}
+}
+
+test_statements_with if {
+	admin := object.union(fact(["secret"], ["kms"]), {"full_admin": true, "whole_services": ["kms"]})
+	unknown := object.union(fact([], ["kms"]), {"unknown_actions": ["kms:nosuch"]})
+	doc := object.union(broad_doc, {"context": {"statements": [admin, unknown, fact([], [])]}})
+	iam.statements_with(doc, "full_admin") == {0}
+	iam.statements_with(doc, "whole_services") == {0}
+	iam.statements_with(doc, "unknown_actions") == {1}
+}
+
 test_service_linked if {
 	iam.service_linked({"path": "/aws-service-role/rds.amazonaws.com/"})
 	not iam.service_linked({"path": "/"})

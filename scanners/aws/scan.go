@@ -5,6 +5,8 @@ package aws
 import (
 	"context"
 	"fmt"
+	"iter"
+	"slices"
 	"strings"
 	"time"
 
@@ -12,18 +14,23 @@ import (
 	"github.com/custos-dev/custos/internal/exposure"
 	"github.com/custos-dev/custos/internal/finding"
 	"github.com/custos-dev/custos/internal/inventory"
+	"github.com/open-policy-agent/opa/v1/ast"
 )
 
 // Evaluator judges resources; *engine.Engine is one.
 type Evaluator interface {
-	Evaluate(ctx context.Context, resources []engine.Resource) ([]finding.Finding, error)
+	// EvaluateSeq judges the resources as it reads them.
+	EvaluateSeq(ctx context.Context, resources iter.Seq[engine.Resource]) ([]finding.Finding, error)
+	// Statements computes the statement facts of IAM policy inputs; nil for none.
+	Statements() *engine.Statements
 }
 
 // Evaluate judges every resource of the snapshot as of now. It returns the findings and
-// the effective-access analysis the policies were given, for the reports.
+// the effective-access analysis the policies were given, for the reports. Inputs are
+// built by the evaluating workers as they go, never all at once.
 func Evaluate(ctx context.Context, ev Evaluator, snap *inventory.Snapshot, now time.Time) ([]finding.Finding, *exposure.Result, error) {
 	ex := exposure.Analyze(snap)
-	fs, err := ev.Evaluate(ctx, ResourcesWith(snap, now, ex))
+	fs, err := ev.EvaluateSeq(ctx, Inputs(snap, now, ex, ev.Statements()))
 	return fs, ex, err
 }
 
@@ -36,27 +43,45 @@ func ResourceTypes() []string {
 	}
 }
 
-// Resources builds one policy input per resource; see ResourcesWith.
+// Resources lists one policy input per resource, without statement facts; see Inputs.
 func Resources(snap *inventory.Snapshot, now time.Time) []engine.Resource {
 	return ResourcesWith(snap, now, exposure.Analyze(snap))
 }
 
-// ResourcesWith builds one policy input per resource, with the lookups rules need across
-// resources (a secret's key and readers, the secrets a key protects, a principal's
-// policies and the secrets it can read) computed here once, so that evaluation stays
-// linear in the number of resources.
+// ResourcesWith lists one policy input per resource, without statement facts; see Inputs.
 func ResourcesWith(snap *inventory.Snapshot, now time.Time, ex *exposure.Result) []engine.Resource {
-	b := builder{now: now.UTC().Format(time.RFC3339), orgTrails: orgTrails(snap), exposure: ex, secretTags: map[string]inventory.Tags{}}
-	for i := range snap.Accounts {
-		for j := range snap.Accounts[i].Secrets {
-			s := &snap.Accounts[i].Secrets[j]
-			b.secretTags[s.ARN] = s.Tags
+	return slices.Collect(Inputs(snap, now, ex, nil))
+}
+
+// Inputs yields one resource per resource of the snapshot, its policy input built by
+// Resource.Build when the resource is judged. The lookups rules need across resources
+// (a secret's key and readers, the secrets a key protects, a principal's policies and
+// the secrets it can read) are computed here once per account, so that evaluation stays
+// linear in the number of resources. With st, IAM policy inputs carry the facts of
+// their statements (input.context.statements).
+func Inputs(snap *inventory.Snapshot, now time.Time, ex *exposure.Result, st *engine.Statements) iter.Seq[engine.Resource] {
+	return inputs(snap, now, ex, st, engine.NewEncoder().Value)
+}
+
+// inputs is Inputs with the function that turns a Go input into its Rego value.
+func inputs(snap *inventory.Snapshot, now time.Time, ex *exposure.Result, st *engine.Statements, encode func(any) (ast.Value, error)) iter.Seq[engine.Resource] {
+	return func(yield func(engine.Resource) bool) {
+		b := builder{
+			now: now.UTC().Format(time.RFC3339), orgTrails: orgTrails(snap), exposure: ex,
+			secretTags: map[string]inventory.Tags{}, statements: st, encode: encode, yield: yield,
+		}
+		for i := range snap.Accounts {
+			for j := range snap.Accounts[i].Secrets {
+				s := &snap.Accounts[i].Secrets[j]
+				b.secretTags[s.ARN] = s.Tags
+			}
+		}
+		for i := range snap.Accounts {
+			if !b.account(&snap.Accounts[i]) {
+				return
+			}
 		}
 	}
-	for i := range snap.Accounts {
-		b.account(&snap.Accounts[i])
-	}
-	return b.out
 }
 
 type builder struct {
@@ -64,7 +89,10 @@ type builder struct {
 	orgTrails  map[string][]*inventory.Trail
 	exposure   *exposure.Result
 	secretTags map[string]inventory.Tags
-	out        []engine.Resource
+	statements *engine.Statements
+	encode     func(any) (ast.Value, error)
+	yield      func(engine.Resource) bool
+	stopped    bool
 }
 
 type accountInfo struct {
@@ -81,22 +109,25 @@ type input struct {
 	Context      any         `json:"context"`
 }
 
-func (b *builder) add(typ, key string, res finding.Resource, acct accountInfo, resource, context any) {
-	if context == nil {
-		context = struct{}{}
+// add yields one resource whose input build makes when the resource is judged. It
+// returns false once the consumer stops.
+func (b *builder) add(typ, key string, res finding.Resource, acct accountInfo, build func() (resource, context any)) bool {
+	if b.stopped {
+		return false
 	}
-	b.out = append(b.out, engine.Resource{
+	b.stopped = !b.yield(engine.Resource{
 		Type:     typ,
 		Key:      key,
 		Resource: res,
-		Input: input{
-			ResourceType: typ,
-			Resource:     resource,
-			Account:      acct,
-			Now:          b.now,
-			Context:      context,
+		Build: func() (ast.Value, error) {
+			resource, context := build()
+			if context == nil {
+				context = struct{}{}
+			}
+			return b.encode(input{ResourceType: typ, Resource: resource, Account: acct, Now: b.now, Context: context})
 		},
 	})
+	return !b.stopped
 }
 
 // orgTrails indexes organisation trails by organisation id: they log every member account.
@@ -187,13 +218,15 @@ type accountContext struct {
 	Trails []*inventory.Trail `json:"trails"`
 }
 
-func (b *builder) account(a *inventory.Account) {
+// account yields the resources of one account; false once the consumer stops.
+func (b *builder) account(a *inventory.Account) bool {
 	partition := a.Partition
 	if partition == "" {
 		partition = "aws"
 	}
 	acct := accountInfo{ID: a.ID, OrganizationID: a.OrganizationID, Partition: partition}
 	keys := newKeyIndex(a)
+	// Which secrets and trails use each key, before any key is yielded.
 	usage := map[string]*keyContext{}
 	use := func(k *inventory.Key) *keyContext {
 		if usage[k.ARN] == nil {
@@ -201,39 +234,41 @@ func (b *builder) account(a *inventory.Account) {
 		}
 		return usage[k.ARN]
 	}
-
+	secretKeys := make([]*inventory.Key, len(a.Secrets))
 	for i := range a.Secrets {
-		s := &a.Secrets[i]
-		ctx := secretContext{Readers: []exposure.Reader{}, ExternalAccounts: []string{}}
-		if sa, ok := b.exposure.Secret(s.ARN); ok {
-			ctx.Readers, ctx.ReaderCount, ctx.DefiniteReaders, ctx.Public = sa.Readers, sa.ReaderCount, sa.DefiniteReaders, sa.Public
-			if sa.ExternalAccounts != nil {
-				ctx.ExternalAccounts = sa.ExternalAccounts
-			}
+		if k := keys.forSecret(&a.Secrets[i]); k != nil {
+			secretKeys[i] = k
+			use(k).UsedBySecrets = append(use(k).UsedBySecrets, a.Secrets[i].ARN)
 		}
-		if k := keys.forSecret(s); k != nil {
-			ctx.KMSKey = k
-			ctx.AWSManagedKey = k.KeyManager == "AWS"
-			use(k).UsedBySecrets = append(use(k).UsedBySecrets, s.ARN)
-		} else {
-			ctx.AWSManagedKey = s.KMSKeyID == "" || strings.Contains(s.KMSKeyID, "alias/aws/")
-		}
-		b.add("aws.secretsmanager.secret", s.ARN,
-			finding.Resource{Type: "aws.secretsmanager.secret", ARN: s.ARN, Account: a.ID, Region: s.Region, Name: s.Name},
-			acct, s, ctx)
 	}
+	trailKeys := make([]*inventory.Key, len(a.Trails))
 	for i := range a.Trails {
 		t := &a.Trails[i]
-		ctx := trailContext{}
 		if t.KMSKeyID != "" {
 			if k := keys.find(t.KMSKeyID, t.HomeRegion); k != nil {
-				ctx.KMSKey = k
+				trailKeys[i] = k
 				use(k).UsedByTrails = append(use(k).UsedByTrails, t.ARN)
 			}
 		}
-		b.add("aws.cloudtrail.trail", t.ARN,
+	}
+
+	for i := range a.Secrets {
+		s, k := &a.Secrets[i], secretKeys[i]
+		ok := b.add("aws.secretsmanager.secret", s.ARN,
+			finding.Resource{Type: "aws.secretsmanager.secret", ARN: s.ARN, Account: a.ID, Region: s.Region, Name: s.Name},
+			acct, func() (any, any) { return s, b.secretContext(s, k) })
+		if !ok {
+			return false
+		}
+	}
+	for i := range a.Trails {
+		t, k := &a.Trails[i], trailKeys[i]
+		ok := b.add("aws.cloudtrail.trail", t.ARN,
 			finding.Resource{Type: "aws.cloudtrail.trail", ARN: t.ARN, Account: a.ID, Region: t.HomeRegion, Name: t.Name},
-			acct, t, ctx)
+			acct, func() (any, any) { return t, trailContext{KMSKey: k} })
+		if !ok {
+			return false
+		}
 	}
 	for i := range a.Keys {
 		k := &a.Keys[i]
@@ -245,11 +280,16 @@ func (b *builder) account(a *inventory.Account) {
 		if len(k.Aliases) > 0 {
 			name = k.Aliases[0]
 		}
-		b.add("aws.kms.key", k.ARN,
+		ok := b.add("aws.kms.key", k.ARN,
 			finding.Resource{Type: "aws.kms.key", ARN: k.ARN, Account: a.ID, Region: k.Region, Name: name},
-			acct, k, ctx)
+			acct, func() (any, any) { return k, ctx })
+		if !ok {
+			return false
+		}
 	}
-	b.iam(a, acct)
+	if !b.iam(a, acct) {
+		return false
+	}
 
 	trails := make([]*inventory.Trail, 0, len(a.Trails))
 	for i := range a.Trails {
@@ -270,12 +310,46 @@ func (b *builder) account(a *inventory.Account) {
 		name = a.ID
 	}
 	arn := fmt.Sprintf("arn:%s:iam::%s:root", partition, a.ID)
-	b.add("aws.account", arn,
+	return b.add("aws.account", arn,
 		finding.Resource{Type: "aws.account", ARN: arn, Account: a.ID, Name: name},
-		acct, accountResource{ID: a.ID, OrganizationID: a.OrganizationID, Root: a.IAM.Root}, accountContext{Trails: trails})
+		acct, func() (any, any) {
+			return accountResource{ID: a.ID, OrganizationID: a.OrganizationID, Root: a.IAM.Root}, accountContext{Trails: trails}
+		})
 }
 
-func (b *builder) iam(a *inventory.Account, acct accountInfo) {
+// secretContext is a secret's context: its key (k, nil when not in the inventory) and
+// who can read it.
+func (b *builder) secretContext(s *inventory.Secret, k *inventory.Key) secretContext {
+	ctx := secretContext{Readers: []exposure.Reader{}, ExternalAccounts: []string{}}
+	if sa, ok := b.exposure.Secret(s.ARN); ok {
+		ctx.Readers, ctx.ReaderCount, ctx.DefiniteReaders, ctx.Public = sa.Readers, sa.ReaderCount, sa.DefiniteReaders, sa.Public
+		if sa.ExternalAccounts != nil {
+			ctx.ExternalAccounts = sa.ExternalAccounts
+		}
+	}
+	if k != nil {
+		ctx.KMSKey = k
+		ctx.AWSManagedKey = k.KeyManager == "AWS"
+	} else {
+		ctx.AWSManagedKey = s.KMSKeyID == "" || strings.Contains(s.KMSKeyID, "alias/aws/")
+	}
+	return ctx
+}
+
+// policyContext is an IAM policy's context: the facts of its statements, when computed.
+type policyContext struct {
+	Statements ast.Value `json:"statements,omitempty"`
+}
+
+func (b *builder) policyInput(res policyResource) (any, any) {
+	if b.statements == nil {
+		return res, nil
+	}
+	return res, policyContext{Statements: b.statements.Value(b.statements.Facts(&res.Document))}
+}
+
+// iam yields the IAM resources of an account; false once the consumer stops.
+func (b *builder) iam(a *inventory.Account, acct accountInfo) bool {
 	managed := map[string]*inventory.ManagedPolicy{}
 	attached := map[string][]string{}
 	for i := range a.IAM.Policies {
@@ -294,13 +368,19 @@ func (b *builder) iam(a *inventory.Account, acct accountInfo) {
 		}
 		return out
 	}
-	inlineResources := func(kind, arn, name string, inline []inventory.InlinePolicy) {
+	inlineResources := func(kind, arn, name string, inline []inventory.InlinePolicy) bool {
 		for _, p := range inline {
 			key := arn + "#inline:" + p.Name
-			b.add("aws.iam.policy", key,
+			ok := b.add("aws.iam.policy", key,
 				finding.Resource{Type: "aws.iam.policy", ARN: arn, Account: a.ID, Name: kind + "/" + name + " inline policy " + p.Name},
-				acct, policyResource{ARN: arn, Name: p.Name, Kind: "inline", PrincipalARN: arn, AttachedTo: []string{arn}, Document: p.Document}, nil)
+				acct, func() (any, any) {
+					return b.policyInput(policyResource{ARN: arn, Name: p.Name, Kind: "inline", PrincipalARN: arn, AttachedTo: []string{arn}, Document: p.Document})
+				})
+			if !ok {
+				return false
+			}
 		}
+		return true
 	}
 
 	groups := map[string]*inventory.Group{}
@@ -308,8 +388,10 @@ func (b *builder) iam(a *inventory.Account, acct accountInfo) {
 		g := &a.IAM.Groups[i]
 		groups[g.Name] = g
 		ctx := principalContext{Policies: policiesOf(g.InlinePolicies, g.AttachedPolicies, g.ARN), ReadableSecrets: []readableSecret{}}
-		b.add("aws.iam.group", g.ARN, finding.Resource{Type: "aws.iam.group", ARN: g.ARN, Account: a.ID, Name: g.Name}, acct, g, ctx)
-		inlineResources("group", g.ARN, g.Name, g.InlinePolicies)
+		if !b.add("aws.iam.group", g.ARN, finding.Resource{Type: "aws.iam.group", ARN: g.ARN, Account: a.ID, Name: g.Name}, acct,
+			func() (any, any) { return g, ctx }) || !inlineResources("group", g.ARN, g.Name, g.InlinePolicies) {
+			return false
+		}
 	}
 	for i := range a.IAM.Users {
 		u := &a.IAM.Users[i]
@@ -326,15 +408,20 @@ func (b *builder) iam(a *inventory.Account, acct accountInfo) {
 				}
 			}
 		}
-		ctx.ReadableSecrets = b.readable(u.ARN)
-		b.add("aws.iam.user", u.ARN, finding.Resource{Type: "aws.iam.user", ARN: u.ARN, Account: a.ID, Name: u.Name}, acct, u, ctx)
-		inlineResources("user", u.ARN, u.Name, u.InlinePolicies)
+		if !b.add("aws.iam.user", u.ARN, finding.Resource{Type: "aws.iam.user", ARN: u.ARN, Account: a.ID, Name: u.Name}, acct,
+			func() (any, any) { c := ctx; c.ReadableSecrets = b.readable(u.ARN); return u, c }) ||
+			!inlineResources("user", u.ARN, u.Name, u.InlinePolicies) {
+			return false
+		}
 	}
 	for i := range a.IAM.Roles {
 		r := &a.IAM.Roles[i]
-		ctx := principalContext{Policies: policiesOf(r.InlinePolicies, r.AttachedPolicies, r.ARN), ReadableSecrets: b.readable(r.ARN)}
-		b.add("aws.iam.role", r.ARN, finding.Resource{Type: "aws.iam.role", ARN: r.ARN, Account: a.ID, Name: r.Name}, acct, r, ctx)
-		inlineResources("role", r.ARN, r.Name, r.InlinePolicies)
+		ctx := principalContext{Policies: policiesOf(r.InlinePolicies, r.AttachedPolicies, r.ARN)}
+		if !b.add("aws.iam.role", r.ARN, finding.Resource{Type: "aws.iam.role", ARN: r.ARN, Account: a.ID, Name: r.Name}, acct,
+			func() (any, any) { c := ctx; c.ReadableSecrets = b.readable(r.ARN); return r, c }) ||
+			!inlineResources("role", r.ARN, r.Name, r.InlinePolicies) {
+			return false
+		}
 	}
 	for i := range a.IAM.Policies {
 		p := &a.IAM.Policies[i]
@@ -347,10 +434,16 @@ func (b *builder) iam(a *inventory.Account, acct accountInfo) {
 		if to == nil {
 			to = []string{}
 		}
-		b.add("aws.iam.policy", p.ARN,
+		ok := b.add("aws.iam.policy", p.ARN,
 			finding.Resource{Type: "aws.iam.policy", ARN: p.ARN, Account: a.ID, Name: p.Name},
-			acct, policyResource{ARN: p.ARN, Name: p.Name, Kind: "managed", AttachedTo: to, AttachmentCount: p.AttachmentCount, Document: p.Document}, nil)
+			acct, func() (any, any) {
+				return b.policyInput(policyResource{ARN: p.ARN, Name: p.Name, Kind: "managed", AttachedTo: to, AttachmentCount: p.AttachmentCount, Document: p.Document})
+			})
+		if !ok {
+			return false
+		}
 	}
+	return true
 }
 
 // keyIndex resolves the ways a key can be named: id, ARN, alias name, alias ARN.

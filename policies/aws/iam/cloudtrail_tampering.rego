@@ -28,7 +28,7 @@ tampering := {
 }
 
 deny contains result if {
-	statements := iam.broad_statements(input.resource.document, tampering, {"aws:resourcetag/"})
+	statements := iam.broad_statements_in(input, tampering, {"aws:resourcetag/"})
 	count(statements) > 0
 	granted := sort({a | some s in statements; some a in s.grants})
 	result := {

@@ -25,7 +25,7 @@ import data.custos.lib.iam
 scoping := {"kms:grantisforawsresource", "kms:granteeprincipal", "kms:viaservice", "aws:resourcetag/", "kms:resourcealiases"}
 
 deny contains result if {
-	statements := iam.broad_statements(input.resource.document, {"kms:creategrant": "key"}, scoping)
+	statements := iam.broad_statements_in(input, {"kms:creategrant": "key"}, scoping)
 	count(statements) > 0
 	result := {
 		"msg": sprintf("%s allows kms:CreateGrant on every KMS key: a path to decrypt with any key", [iam.policy_label(input.resource)]),

@@ -31,7 +31,7 @@ escalation := {
 scoping := {"aws:resourcetag/", "iam:resourcetag/"}
 
 deny contains result if {
-	statements := iam.broad_statements(input.resource.document, escalation, scoping)
+	statements := iam.broad_statements_in(input, escalation, scoping)
 	count(statements) > 0
 	granted := sort({a | some s in statements; some a in s.grants})
 	result := {

@@ -22,7 +22,8 @@ import data.custos.lib.iam
 
 deny contains result if {
 	statements := [iam.statement_detail(i, stmt) |
-		some i, stmt in input.resource.document.statements
+		some i in iam.statements_with(input, "full_admin")
+		stmt := input.resource.document.statements[i]
 		iam.full_admin(stmt)
 	]
 	count(statements) > 0

@@ -24,7 +24,7 @@ import data.custos.lib.iam
 scoping := {"aws:resourcetag/", "kms:resourcealiases"}
 
 deny contains result if {
-	statements := iam.broad_statements(input.resource.document, {"kms:putkeypolicy": "key"}, scoping)
+	statements := iam.broad_statements_in(input, {"kms:putkeypolicy": "key"}, scoping)
 	count(statements) > 0
 	result := {
 		"msg": sprintf("%s allows kms:PutKeyPolicy on every KMS key: a path to decrypt with any key", [iam.policy_label(input.resource)]),

@@ -35,11 +35,12 @@ decrypt_actions := {
 }
 
 # scoping_keys tie a statement to one service or one kind of data.
+decrypt_kinds := {a: "key" | some a in decrypt_actions}
+
 scoping_keys := {"kms:viaservice", "kms:encryptioncontext:", "kms:encryptioncontextkeys"}
 
 deny contains result if {
-	policy := input.resource.document
-	statements := iam.broad_statements(policy, {a: "key" | some a in decrypt_actions}, scoping_keys)
+	statements := iam.broad_statements_in(input, decrypt_kinds, scoping_keys)
 	count(statements) > 0
 	granted := sort({a | some s in statements; some a in s.grants})
 	result := {

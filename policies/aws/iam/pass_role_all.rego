@@ -26,7 +26,7 @@ import data.custos.lib.iam
 scoping := {"aws:resourcetag/", "iam:resourcetag/", "iam:associatedresourcearn"}
 
 deny contains result if {
-	statements := iam.broad_statements(input.resource.document, {"iam:passrole": "role"}, scoping)
+	statements := iam.broad_statements_in(input, {"iam:passrole": "role"}, scoping)
 	count(statements) > 0
 	result := {
 		"msg": sprintf("%s allows iam:PassRole on every role: a path to any role's permissions", [iam.policy_label(input.resource)]),

@@ -48,7 +48,8 @@ scoping := {"iam:permissionsboundary", "iam:policyarn", "aws:resourcetag/", "iam
 # self_statements are Allow statements that let the policy's holder change its own
 # permissions: an escalation action on the user or role the policy is attached to.
 self_statements := [detail |
-	some i, stmt in input.resource.document.statements
+	some i in iam.naming(input, "iam")
+	stmt := input.resource.document.statements[i]
 	stmt.effect == "Allow"
 	iam.may_name(stmt, {"iam"})
 	not iam.restricted(stmt, scoping)
@@ -66,7 +67,7 @@ self_statements := [detail |
 ]
 
 deny contains result if {
-	broad := iam.broad_statements(input.resource.document, escalation, scoping)
+	broad := iam.broad_statements_in(input, escalation, scoping)
 	statements := array.concat(broad, [s | some s in self_statements; not s.index in {b.index | some b in broad}])
 	count(statements) > 0
 	granted := sort({a | some s in statements; some a in s.grants})

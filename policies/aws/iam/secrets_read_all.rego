@@ -24,7 +24,7 @@ package custos.aws.iam.secrets_read_all
 import data.custos.lib.iam
 
 deny contains result if {
-	statements := iam.broad_statements(input.resource.document, {"secretsmanager:getsecretvalue": "secret"}, set())
+	statements := iam.broad_statements_in(input, {"secretsmanager:getsecretvalue": "secret"}, set())
 	count(statements) > 0
 	result := {
 		"msg": sprintf("%s allows reading every secret (secretsmanager:GetSecretValue on all secrets)", [iam.policy_label(input.resource)]),

@@ -27,11 +27,12 @@ import data.custos.lib.iam
 
 deny contains result if {
 	statements := [detail |
-		some i, stmt in input.resource.document.statements
+		some i in iam.statements_with(input, "whole_services")
+		stmt := input.resource.document.statements[i]
 		stmt.effect == "Allow"
+		not iam.full_admin(stmt)
 		wide := actions.whole_services({a | some p in iam.list_at(stmt, "actions"); some a in actions.expand(p)})
 		count(wide) > 0
-		not iam.full_admin(stmt)
 		detail := object.union(iam.statement_detail(i, stmt), {"services": wide})
 	]
 	count(statements) > 0

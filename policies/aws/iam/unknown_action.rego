@@ -21,7 +21,8 @@ import data.custos.lib.iam
 
 deny contains result if {
 	statements := [object.union(iam.statement_ref(i, stmt), {"effect": stmt.effect, "unknown_actions": unknown}) |
-		some i, stmt in input.resource.document.statements
+		some i in iam.statements_with(input, "unknown_actions")
+		stmt := input.resource.document.statements[i]
 		unknown := actions.unknown_patterns(stmt)
 		count(unknown) > 0
 	]
