@@ -41,6 +41,7 @@ type Engine struct {
 	workers    int
 	compiler   *ast.Compiler
 	statements *Statements
+	caches     cachePool
 }
 
 type rule struct {
@@ -288,7 +289,7 @@ func (e *Engine) evaluate(ctx context.Context, tr *typeRules, res *Resource) ([]
 	if err != nil {
 		return nil, fmt.Errorf("%s: build policy input: %w", res.Key, err)
 	}
-	rs, err := tr.all.Eval(ctx, rego.EvalParsedInput(input))
+	rs, err := e.eval(ctx, tr.all, input)
 	if err == nil && len(rs) == 1 && len(rs[0].Expressions) == len(tr.rules) {
 		var out []finding.Finding
 		for i, r := range tr.rules {
@@ -310,7 +311,7 @@ func (e *Engine) evaluate(ctx context.Context, tr *typeRules, res *Resource) ([]
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		rs, err := r.query.Eval(ctx, rego.EvalParsedInput(input))
+		rs, err := e.eval(ctx, r.query, input)
 		if err != nil {
 			if ctx.Err() != nil {
 				return nil, ctx.Err()
@@ -331,6 +332,13 @@ func (e *Engine) evaluate(ctx context.Context, tr *typeRules, res *Resource) ([]
 		out = append(out, fs...)
 	}
 	return out, nil
+}
+
+// eval evaluates a prepared query on one input with a cache of the engine's pool.
+func (e *Engine) eval(ctx context.Context, q rego.PreparedEvalQuery, input ast.Value) (rego.ResultSet, error) {
+	vc := e.caches.get()
+	defer e.caches.put(vc)
+	return q.Eval(ctx, rego.EvalParsedInput(input), rego.EvalVirtualCache(vc))
 }
 
 // toFindings reads a rule's deny set; an undefined deny yields nothing.

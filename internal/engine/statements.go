@@ -199,45 +199,45 @@ func (s *Statements) facts(st *inventory.Statement) StatementFacts {
 	var f StatementFacts
 	f.Undecided = s.undecided(st)
 
-	// Services: Action expansion, plus with NotAction what it leaves in.
-	named := map[string]bool{}
-	expanded := map[string]bool{}
+	// Services and whole services: the Action expansion, grouped by service, plus with
+	// NotAction every service with an action it leaves in.
+	expanded := map[string]map[string]bool{} // service -> actions
+	expansions := make(map[string][]string, len(st.Actions))
 	for _, p := range st.Actions {
-		for _, a := range s.expand(p) {
-			expanded[a] = true
-			named[a] = true
+		if _, done := expansions[p]; done {
+			continue
+		}
+		expansions[p] = s.expand(p)
+		for _, a := range expansions[p] {
+			service, _, _ := strings.Cut(a, ":")
+			if expanded[service] == nil {
+				expanded[service] = map[string]bool{}
+			}
+			expanded[service][a] = true
 		}
 	}
+	var not []matcher
 	if len(st.NotActions) > 0 {
-		not := actionMatchers(st.NotActions)
-		for _, service := range s.services {
-			for _, a := range s.actions[service] {
-				if !anyMatch(not, a) {
-					named[a] = true
-				}
-			}
-		}
+		not = actionMatchers(st.NotActions)
 	}
 	for _, service := range s.services {
-		some, all := false, true
+		some := len(expanded[service]) > 0
 		for _, a := range s.actions[service] {
-			some = some || named[a]
-			all = all && expanded[a]
+			if some || not == nil {
+				break
+			}
+			some = !anyMatch(not, a)
 		}
 		if some {
 			f.Services = append(f.Services, service)
 		}
-		if all {
+		if len(expanded[service]) == len(s.actions[service]) {
 			f.WholeServices = append(f.WholeServices, service)
 		}
 	}
 
-	for _, k := range s.kinds {
-		if s.coversAll(st, k.service, k.prefix) {
-			f.Kinds = append(f.Kinds, k.name)
-		}
-	}
-	f.UnknownActions = s.unknownPatterns(st)
+	f.Kinds = s.coveredKinds(st)
+	f.UnknownActions = s.unknownPatterns(st, expansions)
 	f.FullAdmin = s.fullAdmin(st)
 	return f
 }
@@ -368,18 +368,25 @@ func cut2(p string) (string, string, bool) {
 	return service, name, true
 }
 
-// unknownPatterns is actions.unknown_patterns, sorted.
-func (s *Statements) unknownPatterns(st *inventory.Statement) []string {
+// unknownPatterns is actions.unknown_patterns, sorted; expansions holds the expansions
+// of the Action patterns already made.
+func (s *Statements) unknownPatterns(st *inventory.Statement, expansions map[string][]string) []string {
 	seen := map[string]bool{}
 	var out []string
 	for _, list := range [][]string{st.Actions, st.NotActions} {
 		for _, p := range list {
 			service, _, ok := cut2(strings.ToLower(p))
-			if !ok || s.catalogue[service] == nil || len(s.expand(p)) > 0 || seen[p] {
+			if !ok || s.catalogue[service] == nil || seen[p] {
 				continue
 			}
-			seen[p] = true
-			out = append(out, p)
+			expansion, done := expansions[p]
+			if !done {
+				expansion = s.expand(p)
+			}
+			if len(expansion) == 0 {
+				seen[p] = true
+				out = append(out, p)
+			}
 		}
 	}
 	sort.Strings(out)
@@ -422,51 +429,76 @@ func (s *Statements) allResources(st *inventory.Statement) bool {
 	return false
 }
 
-// coversAll is iam.covers_all.
-func (s *Statements) coversAll(st *inventory.Statement, service, prefix string) bool {
+// coveredKinds lists the kinds the statement applies to entirely: iam.covers_all for
+// each kind, in kind order.
+func (s *Statements) coveredKinds(st *inventory.Statement) []string {
+	covered := make([]bool, len(s.kinds))
 	for _, p := range st.Resources {
-		if s.patternCoversAll(p, service, prefix) {
-			return true
+		for i, c := range s.patternCovers(p) {
+			covered[i] = covered[i] || c
 		}
 	}
-	if len(st.NotResources) == 0 {
-		return false
-	}
-	for _, p := range st.NotResources {
-		if s.patternCoversAll(p, service, prefix) {
-			return false
+	if len(st.NotResources) > 0 {
+		excluded := make([]bool, len(s.kinds))
+		for _, p := range st.NotResources {
+			for i, c := range s.patternCovers(p) {
+				excluded[i] = excluded[i] || c
+			}
+		}
+		for i := range covered {
+			covered[i] = covered[i] || !excluded[i]
 		}
 	}
-	return true
+	var out []string
+	for i, k := range s.kinds {
+		if covered[i] {
+			out = append(out, k.name)
+		}
+	}
+	return out
 }
 
-// patternCoversAll is iam.pattern_covers_all.
-func (s *Statements) patternCoversAll(pattern, service, prefix string) bool {
-	if pattern == "*" {
-		return true
-	}
-	if !wildcard(pattern) {
-		return false
+// patternCovers is iam.pattern_covers_all of the pattern for each kind, in kind order.
+func (s *Statements) patternCovers(pattern string) []bool {
+	out := make([]bool, len(s.kinds))
+	switch {
+	case pattern == "*":
+		for i := range out {
+			out[i] = true
+		}
+		return out
+	case !wildcard(pattern):
+		return out
 	}
 	parts := strings.Split(pattern, ":")
 	if len(parts) >= 6 {
-		if !(parts[2] == service || (wildcard(parts[2]) && globMatch(parts[2], service))) {
-			return false
-		}
+		// A full ARN pattern: the service field may match, and the resource part
+		// matches both probe names.
 		resource := compile(globPattern(strings.Join(parts[5:], ":")))
-		for _, name := range s.probes {
-			if resource == nil || !resource.Match(prefix+name) {
-				return false
+		var serviceGlob *glob.Pattern
+		if wildcard(parts[2]) {
+			serviceGlob = compile(parts[2])
+		}
+		for i, k := range s.kinds {
+			if parts[2] != k.service && (serviceGlob == nil || !serviceGlob.Match(k.service)) {
+				continue
+			}
+			out[i] = resource != nil
+			for _, name := range s.probes {
+				out[i] = out[i] && resource.Match(k.prefix+name)
 			}
 		}
-		return true
+		return out
 	}
-	for _, name := range s.probes {
-		if !resourceMatches(pattern, s.probeARN(parts, service, prefix+name)) {
-			return false
+	// A short pattern: probe whole ARNs built from its fields.
+	g := compile(globPattern(pattern))
+	for i, k := range s.kinds {
+		out[i] = g != nil
+		for _, name := range s.probes {
+			out[i] = out[i] && g.Match(s.probeARN(parts, k.service, k.prefix+name))
 		}
 	}
-	return true
+	return out
 }
 
 // probeARN is iam.probe_arn over the pattern's fields.

@@ -25,12 +25,26 @@ import (
 // through encoding/json; an ast.Value, at the top or inside, is used as is. An Encoder
 // caches what it learns of each type and may be shared by goroutines.
 type Encoder struct {
-	mu    sync.RWMutex
-	types map[reflect.Type]encodeFunc
+	mu     sync.RWMutex
+	types  map[reflect.Type]encodeFunc
+	shared map[reflect.Type]bool
+	values sync.Map // pointer of a shared type -> ast.Value
 }
 
-// NewEncoder returns an empty Encoder.
-func NewEncoder() *Encoder { return &Encoder{types: map[reflect.Type]encodeFunc{}} }
+// NewEncoder returns an empty Encoder. Values reached through a pointer of one of the
+// shared types (give a nil pointer of each, e.g. (*inventory.Key)(nil)) are encoded
+// once per pointer and the Rego value reused by every input that holds the pointer:
+// what they point to must not change while the Encoder is in use. Rego values are
+// immutable, so inputs evaluated in parallel can share them.
+func NewEncoder(shared ...any) *Encoder {
+	e := &Encoder{types: map[reflect.Type]encodeFunc{}, shared: map[reflect.Type]bool{}}
+	for _, x := range shared {
+		if t := reflect.TypeOf(x); t != nil && t.Kind() == reflect.Pointer {
+			e.shared[t] = true
+		}
+	}
+	return e
+}
 
 type encodeFunc func(v reflect.Value) (ast.Value, error)
 
@@ -107,6 +121,26 @@ func (e *Encoder) build(t reflect.Type) encodeFunc {
 			return viaJSON // a pointer-receiver method
 		}
 		// A value-receiver method, or none: the element's encoding, null for nil.
+		if e.shared[t] {
+			type key struct {
+				t reflect.Type
+				p uintptr
+			}
+			return func(v reflect.Value) (ast.Value, error) {
+				if v.IsNil() {
+					return ast.NullValue, nil
+				}
+				k := key{t, v.Pointer()}
+				if x, ok := e.values.Load(k); ok {
+					return x.(ast.Value), nil
+				}
+				x, err := e.encoder(elem)(v.Elem())
+				if err == nil {
+					e.values.Store(k, x)
+				}
+				return x, err
+			}
+		}
 		return func(v reflect.Value) (ast.Value, error) {
 			if v.IsNil() {
 				return ast.NullValue, nil

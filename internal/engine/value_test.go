@@ -189,3 +189,31 @@ func TestEncoderIsSafeForConcurrentUse(t *testing.T) {
 		assert.Equal(t, want.String(), got.String())
 	}
 }
+
+func TestEncoderSharesValuesOfSharedPointers(t *testing.T) {
+	t.Parallel()
+	type holder struct {
+		A *inner `json:"a"`
+		B *inner `json:"b"`
+		C *node  `json:"c"`
+	}
+	one, two := &inner{A: "one"}, &inner{A: "two"}
+	enc := engine.NewEncoder((*inner)(nil))
+	first, err := enc.Value(holder{A: one, B: one, C: &node{Label: "x"}})
+	require.NoError(t, err)
+	second, err := enc.Value(holder{A: one, B: two})
+	require.NoError(t, err)
+	a1 := first.(ast.Object).Get(ast.StringTerm("a")).Value
+	b1 := first.(ast.Object).Get(ast.StringTerm("b")).Value
+	a2 := second.(ast.Object).Get(ast.StringTerm("a")).Value
+	b2 := second.(ast.Object).Get(ast.StringTerm("b")).Value
+	assert.Same(t, a1.(ast.Object), a2.(ast.Object), "one pointer, one value")
+	assert.Same(t, a1.(ast.Object), b1.(ast.Object))
+	assert.NotSame(t, a1.(ast.Object), b2.(ast.Object))
+	assert.Equal(t, `{"a": "two"}`, b2.String())
+	raw, err := json.Marshal(holder{A: one, B: two})
+	require.NoError(t, err)
+	want, err := ast.ValueFromReader(bytes.NewReader(raw))
+	require.NoError(t, err)
+	assert.Equal(t, want.String(), second.String())
+}

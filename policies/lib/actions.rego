@@ -452,14 +452,14 @@ expand_lower(p) := {p |
 # a "*", "*:*" or "service:*" pattern, patterns whose expansions cover the service, or
 # NotAction that leaves the whole service in.
 grants_service(stmt, service) if {
-	some pattern in iam.list_at(stmt, "actions")
+	some pattern in object.get(stmt, "actions", [])
 	lower(pattern) in {"*", "*:*", concat(":", [service, "*"])}
 }
 
 grants_service(stmt, service) if {
 	count(iam.list_at(stmt, "not_actions")) == 0
 	covered := {action |
-		some pattern in iam.list_at(stmt, "actions")
+		some pattern in object.get(stmt, "actions", [])
 		some action in expand(pattern)
 		startswith(action, concat("", [service, ":"]))
 	}
@@ -493,7 +493,7 @@ granted(stmt) := {action |
 	not_actions := iam.list_at(stmt, "not_actions")
 	count(not_actions) > 0
 } else := {action |
-	some pattern in iam.list_at(stmt, "actions")
+	some pattern in object.get(stmt, "actions", [])
 	some action in expand(pattern)
 }
 

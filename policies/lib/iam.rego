@@ -41,13 +41,14 @@ resource_matches(pattern, arn) if {
 }
 
 # list_at reads the field at path (a key or a list of keys) of obj as a list; an absent
-# or null field is the empty list.
+# or null field is the empty list. To iterate over the field, some v in
+# object.get(obj, path, []) visits the same items without building the list.
 list_at(obj, path) := [v | some v in object.get(obj, path, [])]
 
 # applies_to_action holds when the statement names the action: a pattern in Action
 # matches it, or NotAction is used and none of its patterns matches it.
 applies_to_action(stmt, action) if {
-	some pattern in list_at(stmt, "actions")
+	some pattern in object.get(stmt, "actions", [])
 	action_matches(pattern, action)
 }
 
@@ -148,7 +149,7 @@ service_field_may_match(parts, service) if {
 # covers_all holds when the statement applies to every resource of the kind: one of
 # its Resource patterns covers them all, or it uses NotResource without excluding them all.
 covers_all(stmt, service, prefix) if {
-	some pattern in list_at(stmt, "resources")
+	some pattern in object.get(stmt, "resources", [])
 	pattern_covers_all(pattern, service, prefix)
 }
 
@@ -173,7 +174,7 @@ unrelated_arns := [
 # all_resources holds when the statement applies to every resource of every service:
 # Resource "*" (or an equivalent pattern) or NotResource.
 all_resources(stmt) if {
-	some pattern in list_at(stmt, "resources")
+	some pattern in object.get(stmt, "resources", [])
 	every arn in unrelated_arns {
 		resource_matches(pattern, arn)
 	}
@@ -204,7 +205,7 @@ service_wide_pattern(pattern, service) if {
 # full_admin holds for an Allow of every action on every resource.
 full_admin(stmt) if {
 	stmt.effect == "Allow"
-	some pattern in list_at(stmt, "actions")
+	some pattern in object.get(stmt, "actions", [])
 	all_actions_pattern(pattern)
 	all_resources(stmt)
 }
@@ -271,7 +272,7 @@ specific_value(key, value) if {
 
 # narrowed holds when some condition of the statement narrows it.
 narrowed(stmt) if {
-	some condition in list_at(stmt, "conditions")
+	some condition in object.get(stmt, "conditions", [])
 	narrowing_condition(condition)
 }
 
@@ -280,10 +281,10 @@ account_id(value) if regex.match(`^[0-9]{12}$`, value)
 
 # statement_accounts is the set of accounts a statement grants to: the accounts of its
 # AWS principals and those named by its narrowing account and ARN conditions.
-statement_accounts(stmt) := {a | some a in list_at(stmt, ["principal", "accounts"])} | {a |
-	some condition in list_at(stmt, "conditions")
+statement_accounts(stmt) := {a | some a in object.get(stmt, ["principal", "accounts"], [])} | {a |
+	some condition in object.get(stmt, "conditions", [])
 	narrowing_condition(condition)
-	some value in list_at(condition, "values")
+	some value in object.get(condition, "values", [])
 	a := condition_account(condition.key, value)
 }
 
@@ -301,10 +302,10 @@ condition_account(key, value) := account if {
 # statement_organizations is the set of organization ids a statement's narrowing
 # aws:PrincipalOrgID conditions grant to.
 statement_organizations(stmt) := {value |
-	some condition in list_at(stmt, "conditions")
+	some condition in object.get(stmt, "conditions", [])
 	condition.key == "aws:principalorgid"
 	narrowing_condition(condition)
-	some value in list_at(condition, "values")
+	some value in object.get(condition, "values", [])
 }
 
 # statement_ref names a statement in evidence: index, sid and actions.
@@ -320,7 +321,7 @@ statement_ref(index, stmt) := {
 statement_detail(index, stmt) := object.union(statement_ref(index, stmt), {
 	"resources": list_at(stmt, "resources"),
 	"not_resources": list_at(stmt, "not_resources"),
-	"condition_keys": sort({c.key | some c in list_at(stmt, "conditions")}),
+	"condition_keys": sort({c.key | some c in object.get(stmt, "conditions", [])}),
 })
 
 # allowing_on_all lists the statements of a policy that allow the action on every
@@ -455,7 +456,7 @@ restricts(condition, keys) if {
 
 # restricted holds when some condition of the statement restricts it on keys.
 restricted(stmt, keys) if {
-	some condition in list_at(stmt, "conditions")
+	some condition in object.get(stmt, "conditions", [])
 	restricts(condition, keys)
 }
 
@@ -576,7 +577,7 @@ named_actions(stmt, actions) := {action |
 	not_actions := list_at(stmt, "not_actions")
 	count(not_actions) > 0
 } else := {action |
-	some pattern in list_at(stmt, "actions")
+	some pattern in object.get(stmt, "actions", [])
 	some action in pattern_actions(pattern, actions)
 }
 

@@ -60,7 +60,8 @@ func ResourcesWith(snap *inventory.Snapshot, now time.Time, ex *exposure.Result)
 // linear in the number of resources. With st, IAM policy inputs carry the facts of
 // their statements (input.context.statements).
 func Inputs(snap *inventory.Snapshot, now time.Time, ex *exposure.Result, st *engine.Statements) iter.Seq[engine.Resource] {
-	return inputs(snap, now, ex, st, engine.NewEncoder().Value)
+	// A key is encoded once for the many secrets and trails whose context holds it.
+	return inputs(snap, now, ex, st, engine.NewEncoder((*inventory.Key)(nil)).Value)
 }
 
 // inputs is Inputs with the function that turns a Go input into its Rego value.

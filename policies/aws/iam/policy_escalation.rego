@@ -59,7 +59,7 @@ self_statements := [detail |
 		iam.applies_to_action(stmt, action)
 		some holder in object.get(input.resource, "attached_to", [])
 		contains(holder, concat("", [":", kind, "/"]))
-		some pattern in iam.list_at(stmt, "resources")
+		some pattern in object.get(stmt, "resources", [])
 		iam.resource_matches(pattern, holder)
 	})
 	count(grants) > 0

@@ -46,7 +46,7 @@ deny contains result if {
 
 restricted(stmt, provider) if {
 	provider == github
-	some c in iam.list_at(stmt, "conditions")
+	some c in object.get(stmt, "conditions", [])
 	iam.restricts(c, {concat("", [github, ":sub"])})
 	every v in c.values {
 		regex.match(`^repo:[^*?:/]+/`, v)

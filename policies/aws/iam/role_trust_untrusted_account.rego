@@ -56,7 +56,7 @@ deny contains result if {
 # external_id holds when every statement granting the account requires an external id.
 external_id(p, refs) if {
 	every ref in refs {
-		some c in iam.list_at(p.statements[ref.index], "conditions")
+		some c in object.get(p.statements[ref.index], "conditions", [])
 		c.key == "sts:externalid"
 	}
 } else := false

@@ -31,7 +31,7 @@ deny contains result if {
 		stmt := input.resource.document.statements[i]
 		stmt.effect == "Allow"
 		not iam.full_admin(stmt)
-		wide := actions.whole_services({a | some p in iam.list_at(stmt, "actions"); some a in actions.expand(p)})
+		wide := actions.whole_services({a | some p in object.get(stmt, "actions", []); some a in actions.expand(p)})
 		count(wide) > 0
 		detail := object.union(iam.statement_detail(i, stmt), {"services": wide})
 	]

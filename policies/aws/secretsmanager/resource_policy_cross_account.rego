@@ -29,6 +29,7 @@ owner := iam.owner_account(object.get(input, "account", {}), input.resource.arn)
 known_organizations := iam.known_organizations(object.get(input, "account", {}), data.custos.config.organization_id)
 
 deny contains result if {
+	policy.statements # most secrets have no resource policy: nothing to look up
 	some account in iam.foreign_accounts(policy, owner, data.custos.config.trusted_accounts)
 	result := {
 		"msg": sprintf("secret %s grants access to account %s, which is not trusted", [input.resource.name, account]),
@@ -42,6 +43,7 @@ deny contains result if {
 }
 
 deny contains result if {
+	policy.statements
 	some org in iam.foreign_organizations(policy, known_organizations)
 	result := {
 		"msg": sprintf("secret %s grants access to organization %s, which is not this account's", [input.resource.name, org]),
