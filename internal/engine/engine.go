@@ -80,7 +80,10 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	compiler := ast.NewCompiler().WithEnablePrintStatements(false)
+	compiler := ast.NewCompiler().WithEnablePrintStatements(false).
+		WithStageAfter(string(ast.StageCheckTypes), ast.CompilerStageDefinition{
+			Name: "InlineConstants", MetricName: "compile_stage_inline_constants", Stage: inlineConstants,
+		})
 	if compiler.Compile(mods); compiler.Failed() {
 		return nil, RegoError(compiler.Errors)
 	}
@@ -273,7 +276,11 @@ func (e *Engine) EvaluateSeq(ctx context.Context, resources iter.Seq[Resource]) 
 	// In resource order first, so that the order of the findings does not depend on
 	// which worker judged what.
 	sort.Slice(all, func(i, j int) bool { return all[i].seq < all[j].seq })
-	var out []finding.Finding
+	n := 0
+	for _, r := range all {
+		n += len(r.fs)
+	}
+	out := make([]finding.Finding, 0, n)
 	for _, r := range all {
 		out = append(out, r.fs...)
 	}

@@ -28,6 +28,7 @@ tampering := {
 }
 
 deny contains result if {
+	iam.may_be_broad(input, tampering)
 	statements := iam.broad_statements_in(input, tampering, {"aws:resourcetag/"})
 	count(statements) > 0
 	granted := sort({a | some s in statements; some a in s.grants})

@@ -25,6 +25,7 @@ import data.custos.lib.iam
 scoping := {"kms:grantisforawsresource", "kms:granteeprincipal", "kms:viaservice", "aws:resourcetag/", "kms:resourcealiases"}
 
 deny contains result if {
+	iam.may_be_broad(input, {"kms:creategrant": "key"})
 	statements := iam.broad_statements_in(input, {"kms:creategrant": "key"}, scoping)
 	count(statements) > 0
 	result := {

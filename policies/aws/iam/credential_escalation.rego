@@ -31,6 +31,7 @@ escalation := {
 scoping := {"aws:resourcetag/", "iam:resourcetag/"}
 
 deny contains result if {
+	iam.may_be_broad(input, escalation)
 	statements := iam.broad_statements_in(input, escalation, scoping)
 	count(statements) > 0
 	granted := sort({a | some s in statements; some a in s.grants})

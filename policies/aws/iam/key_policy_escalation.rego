@@ -24,6 +24,7 @@ import data.custos.lib.iam
 scoping := {"aws:resourcetag/", "kms:resourcealiases"}
 
 deny contains result if {
+	iam.may_be_broad(input, {"kms:putkeypolicy": "key"})
 	statements := iam.broad_statements_in(input, {"kms:putkeypolicy": "key"}, scoping)
 	count(statements) > 0
 	result := {

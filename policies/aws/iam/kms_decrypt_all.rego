@@ -40,6 +40,7 @@ decrypt_kinds := {a: "key" | some a in decrypt_actions}
 scoping_keys := {"kms:viaservice", "kms:encryptioncontext:", "kms:encryptioncontextkeys"}
 
 deny contains result if {
+	iam.may_be_broad(input, decrypt_kinds)
 	statements := iam.broad_statements_in(input, decrypt_kinds, scoping_keys)
 	count(statements) > 0
 	granted := sort({a | some s in statements; some a in s.grants})

@@ -26,6 +26,7 @@ import data.custos.lib.iam
 scoping := {"aws:resourcetag/", "iam:resourcetag/", "iam:associatedresourcearn"}
 
 deny contains result if {
+	iam.may_be_broad(input, {"iam:passrole": "role"})
 	statements := iam.broad_statements_in(input, {"iam:passrole": "role"}, scoping)
 	count(statements) > 0
 	result := {

@@ -28,6 +28,7 @@ escalation := {"secretsmanager:putresourcepolicy": "secret", "secretsmanager:del
 scoping := {"aws:resourcetag/", "secretsmanager:resourcetag/", "secretsmanager:secretid"}
 
 deny contains result if {
+	iam.may_be_broad(input, escalation)
 	statements := iam.broad_statements_in(input, escalation, scoping)
 	count(statements) > 0
 	granted := sort({a | some s in statements; some a in s.grants})

@@ -24,6 +24,7 @@ package custos.aws.iam.secrets_read_all
 import data.custos.lib.iam
 
 deny contains result if {
+	iam.may_be_broad(input, {"secretsmanager:getsecretvalue": "secret"})
 	statements := iam.broad_statements_in(input, {"secretsmanager:getsecretvalue": "secret"}, set())
 	count(statements) > 0
 	result := {
