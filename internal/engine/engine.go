@@ -50,7 +50,7 @@ type rule struct {
 }
 
 // typeRules are the rules of one resource type. all evaluates every rule's deny in one
-// query, its i-th expression being rules[i]'s, so that a resource costs one evaluation
+// query, its expression i+1 being rules[i]'s, so that a resource costs one evaluation
 // instead of one per rule (and helpers share their cached values). When it fails (a
 // rule's built-in errors, two values conflict), the rules are evaluated one by one, so
 // that only the failing rule yields an error finding.
@@ -130,9 +130,12 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 	}
 	sort.Slice(e.rules, func(i, j int) bool { return e.rules[i].meta.ID < e.rules[j].meta.ID })
 	for typ, tr := range e.byType {
-		exprs := make([]string, len(tr.rules))
-		for i, r := range tr.rules {
-			exprs[i] = denies[r]
+		// The first expression reads the whole configuration once: OPA then answers
+		// every data.custos.config.<path> the rules read from its cache of that read
+		// instead of reading the store path by path.
+		exprs := []string{"_ = data.custos.config"}
+		for _, r := range tr.rules {
+			exprs = append(exprs, denies[r])
 		}
 		if tr.all, err = prepare(ctx, strings.Join(exprs, "; "), compiler, store); err != nil {
 			return nil, fmt.Errorf("rules of %s: prepare: %w", typ, err)
@@ -297,10 +300,10 @@ func (e *Engine) evaluate(ctx context.Context, tr *typeRules, res *Resource) ([]
 		return nil, fmt.Errorf("%s: build policy input: %w", res.Key, err)
 	}
 	rs, err := e.eval(ctx, tr.all, input)
-	if err == nil && len(rs) == 1 && len(rs[0].Expressions) == len(tr.rules) {
+	if err == nil && len(rs) == 1 && len(rs[0].Expressions) == len(tr.rules)+1 {
 		var out []finding.Finding
 		for i, r := range tr.rules {
-			fs, err := toFindings(r.meta, res, rs[0].Expressions[i].Value, true)
+			fs, err := toFindings(r.meta, res, rs[0].Expressions[i+1].Value, true)
 			if err != nil {
 				out = append(out, errorFinding(r.meta, res, err))
 				continue

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/custos-dev/custos/internal/inventory"
 	"github.com/gobwas/glob"
@@ -24,6 +26,9 @@ import (
 // policies, so Go and Rego share one definition; matching uses the glob library and
 // the escaping of OPA's glob.match.
 type Statements struct {
+	globs  sync.Map     // pattern -> *glob.Pattern, or nil when it does not compile
+	cached atomic.Int64 // entries in globs, at most maxGlobs
+
 	services  []string                   // catalogued services, sorted
 	actions   map[string][]string        // service -> "service:name", sorted
 	catalogue map[string]map[string]bool // service -> action name
@@ -162,18 +167,31 @@ func (s *Statements) Facts(doc *inventory.Policy) []StatementFacts {
 	return out
 }
 
-// Value is the Rego value of facts: input.context.statements.
+// Value is the Rego value of facts: input.context.statements. A field that would be
+// empty or false is left out (most statements cover no kind and are decided).
 func (s *Statements) Value(facts []StatementFacts) ast.Value {
 	terms := make([]*ast.Term, len(facts))
 	for i, f := range facts {
-		terms[i] = ast.ObjectTerm(
-			ast.Item(ast.StringTerm("kinds"), setObject(f.Kinds)),
-			ast.Item(ast.StringTerm("services"), setObject(f.Services)),
-			ast.Item(ast.StringTerm("whole_services"), stringArray(f.WholeServices)),
-			ast.Item(ast.StringTerm("unknown_actions"), stringArray(f.UnknownActions)),
-			ast.Item(ast.StringTerm("full_admin"), ast.BooleanTerm(f.FullAdmin)),
-			ast.Item(ast.StringTerm("undecided"), ast.BooleanTerm(f.Undecided)),
-		)
+		items := make([][2]*ast.Term, 0, 6)
+		if len(f.Kinds) > 0 {
+			items = append(items, ast.Item(ast.StringTerm("kinds"), setObject(f.Kinds)))
+		}
+		if len(f.Services) > 0 {
+			items = append(items, ast.Item(ast.StringTerm("services"), setObject(f.Services)))
+		}
+		if len(f.WholeServices) > 0 {
+			items = append(items, ast.Item(ast.StringTerm("whole_services"), stringArray(f.WholeServices)))
+		}
+		if len(f.UnknownActions) > 0 {
+			items = append(items, ast.Item(ast.StringTerm("unknown_actions"), stringArray(f.UnknownActions)))
+		}
+		if f.FullAdmin {
+			items = append(items, ast.Item(ast.StringTerm("full_admin"), ast.BooleanTerm(true)))
+		}
+		if f.Undecided {
+			items = append(items, ast.Item(ast.StringTerm("undecided"), ast.BooleanTerm(true)))
+		}
+		terms[i] = ast.ObjectTerm(items...)
 	}
 	return ast.NewArray(terms...)
 }
@@ -218,7 +236,7 @@ func (s *Statements) facts(st *inventory.Statement) StatementFacts {
 	}
 	var not []matcher
 	if len(st.NotActions) > 0 {
-		not = actionMatchers(st.NotActions)
+		not = s.actionMatchers(st.NotActions)
 	}
 	for _, service := range s.services {
 		some := len(expanded[service]) > 0
@@ -247,14 +265,14 @@ func (s *Statements) facts(st *inventory.Statement) StatementFacts {
 func (s *Statements) undecided(st *inventory.Statement) bool {
 	for _, p := range st.Actions {
 		service := strings.ToLower(strings.Split(p, ":")[0])
-		if wildcard(service) && compile(service) == nil {
+		if wildcard(service) && s.compile(service) == nil {
 			return true
 		}
 	}
 	for _, list := range [][]string{st.Resources, st.NotResources} {
 		for _, p := range list {
 			parts := strings.Split(p, ":")
-			if len(parts) >= 6 && wildcard(p) && wildcard(parts[2]) && compile(parts[2]) == nil {
+			if len(parts) >= 6 && wildcard(p) && wildcard(parts[2]) && s.compile(parts[2]) == nil {
 				return true
 			}
 		}
@@ -263,17 +281,27 @@ func (s *Statements) undecided(st *inventory.Statement) bool {
 }
 
 // compile compiles a glob pattern without delimiters, as glob.match(pattern, null, x)
-// does; nil when it does not compile.
-func compile(pattern string) *glob.Pattern {
+// does; nil when it does not compile. Patterns repeat across policies: each is compiled
+// once per engine.
+func (s *Statements) compile(pattern string) *glob.Pattern {
+	if g, ok := s.globs.Load(pattern); ok {
+		return g.(*glob.Pattern)
+	}
 	g, err := glob.Compile(pattern)
 	if err != nil {
-		return nil
+		g = nil
+	}
+	if s.cached.Add(1) <= maxGlobs {
+		s.globs.Store(pattern, g)
 	}
 	return g
 }
 
-func globMatch(pattern, x string) bool {
-	g := compile(pattern)
+// maxGlobs bounds the compiled patterns an engine keeps (a few MB).
+const maxGlobs = 20_000
+
+func (s *Statements) globMatch(pattern, x string) bool {
+	g := s.compile(pattern)
 	return g != nil && g.Match(x)
 }
 
@@ -299,20 +327,20 @@ func (m matcher) match(x string) bool {
 }
 
 // actionMatcher matches lower-cased actions as iam.action_matches does.
-func actionMatcher(pattern string) matcher {
+func (s *Statements) actionMatcher(pattern string) matcher {
 	p := strings.ToLower(pattern)
 	if wildcard(p) {
-		if g := compile(globPattern(p)); g != nil {
+		if g := s.compile(globPattern(p)); g != nil {
 			return matcher{g: g}
 		}
 	}
 	return matcher{literal: p}
 }
 
-func actionMatchers(patterns []string) []matcher {
+func (s *Statements) actionMatchers(patterns []string) []matcher {
 	out := make([]matcher, len(patterns))
 	for i, p := range patterns {
-		out[i] = actionMatcher(p)
+		out[i] = s.actionMatcher(p)
 	}
 	return out
 }
@@ -327,9 +355,9 @@ func anyMatch(ms []matcher, x string) bool {
 }
 
 // resourceMatches is iam.resource_matches.
-func resourceMatches(pattern, arn string) bool {
+func (s *Statements) resourceMatches(pattern, arn string) bool {
 	if wildcard(pattern) {
-		return globMatch(globPattern(pattern), arn)
+		return s.globMatch(globPattern(pattern), arn)
 	}
 	return pattern == arn
 }
@@ -347,7 +375,7 @@ func (s *Statements) expand(pattern string) []string {
 	if service, _, ok := cut2(p); ok && !wildcard(service) {
 		services = []string{service}
 	}
-	m := actionMatcher(p)
+	m := s.actionMatcher(p)
 	var out []string
 	for _, service := range services {
 		for _, a := range s.actions[service] {
@@ -403,7 +431,7 @@ func (s *Statements) fullAdmin(st *inventory.Statement) bool {
 		if !strings.HasPrefix(p, "*") {
 			continue
 		}
-		m, every := actionMatcher(p), true
+		m, every := s.actionMatcher(p), true
 		for _, a := range s.allActs {
 			every = every && m.match(strings.ToLower(a))
 		}
@@ -420,7 +448,7 @@ func (s *Statements) allResources(st *inventory.Statement) bool {
 	for _, p := range st.Resources {
 		every := true
 		for _, arn := range s.allARNs {
-			every = every && resourceMatches(p, arn)
+			every = every && s.resourceMatches(p, arn)
 		}
 		if every {
 			return true
@@ -474,10 +502,10 @@ func (s *Statements) patternCovers(pattern string) []bool {
 	if len(parts) >= 6 {
 		// A full ARN pattern: the service field may match, and the resource part
 		// matches both probe names.
-		resource := compile(globPattern(strings.Join(parts[5:], ":")))
+		resource := s.compile(globPattern(strings.Join(parts[5:], ":")))
 		var serviceGlob *glob.Pattern
 		if wildcard(parts[2]) {
-			serviceGlob = compile(parts[2])
+			serviceGlob = s.compile(parts[2])
 		}
 		for i, k := range s.kinds {
 			if parts[2] != k.service && (serviceGlob == nil || !serviceGlob.Match(k.service)) {
@@ -491,7 +519,7 @@ func (s *Statements) patternCovers(pattern string) []bool {
 		return out
 	}
 	// A short pattern: probe whole ARNs built from its fields.
-	g := compile(globPattern(pattern))
+	g := s.compile(globPattern(pattern))
 	for i, k := range s.kinds {
 		out[i] = g != nil
 		for _, name := range s.probes {

@@ -239,12 +239,14 @@ func (e *Encoder) arrayEncoder(t reflect.Type, nullable bool) encodeFunc {
 		}
 		enc := e.encoder(elem)
 		terms := make([]*ast.Term, v.Len())
+		slab := make([]ast.Term, len(terms)) // one allocation for the element terms
 		for i := range terms {
 			x, err := enc(v.Index(i))
 			if err != nil {
 				return nil, err
 			}
-			terms[i] = ast.NewTerm(x)
+			slab[i].Value = x
+			terms[i] = &slab[i]
 		}
 		return ast.NewArray(terms...), nil
 	}
@@ -297,6 +299,7 @@ func (e *Encoder) structEncoder(t reflect.Type) encodeFunc {
 	}
 	return func(v reflect.Value) (ast.Value, error) {
 		items := make([][2]*ast.Term, 0, len(fields))
+		slab := make([]ast.Term, len(fields)) // one allocation for the value terms
 		for i := range fields {
 			f := &fields[i]
 			fv, ok := fieldByIndex(v, f.index)
@@ -313,7 +316,8 @@ func (e *Encoder) structEncoder(t reflect.Type) encodeFunc {
 			if err != nil {
 				return nil, fmt.Errorf("%s: %w", f.name, err)
 			}
-			items = append(items, [2]*ast.Term{f.key, ast.NewTerm(x)})
+			slab[i].Value = x
+			items = append(items, [2]*ast.Term{f.key, &slab[i]})
 		}
 		return ast.NewObject(items...), nil
 	}
