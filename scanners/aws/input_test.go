@@ -37,7 +37,8 @@ func TestInputsAreTheirJSON(t *testing.T) {
 	}
 	now := time.Date(2026, 11, 20, 6, 0, 0, 0, time.UTC)
 	types := map[string]bool{}
-	for r := range inputs(snap, now, exposure.Analyze(snap), nil, encode) {
+	ex := exposure.Analyze(snap)
+	for r := range inputs(snap, now, func() *exposure.Result { return ex }, nil, encode) {
 		_, err := r.Build()
 		require.NoError(t, err, r.Key)
 		types[r.Type] = true

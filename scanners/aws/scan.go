@@ -8,6 +8,7 @@ import (
 	"iter"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/custos-dev/custos/internal/engine"
@@ -28,10 +29,16 @@ type Evaluator interface {
 // Evaluate judges every resource of the snapshot as of now. It returns the findings and
 // the effective-access analysis the policies were given, for the reports. Inputs are
 // built by the evaluating workers as they go, never all at once.
+//
+// The effective-access analysis runs while the resources that do not need it (keys,
+// trails, policies, groups) are judged; the inputs of secrets, users and roles wait
+// for it.
 func Evaluate(ctx context.Context, ev Evaluator, snap *inventory.Snapshot, now time.Time) ([]finding.Finding, *exposure.Result, error) {
-	ex := exposure.Analyze(snap)
-	fs, err := ev.EvaluateSeq(ctx, Inputs(snap, now, ex, ev.Statements()))
-	return fs, ex, err
+	analysis := make(chan *exposure.Result, 1)
+	go func() { analysis <- exposure.Analyze(snap) }()
+	ex := sync.OnceValue(func() *exposure.Result { return <-analysis })
+	fs, err := ev.EvaluateSeq(ctx, inputs(snap, now, ex, ev.Statements(), newEncoder().Value))
+	return fs, ex(), err
 }
 
 // ResourceTypes are the resource types a cloud scan judges: the rules of other types
@@ -60,12 +67,16 @@ func ResourcesWith(snap *inventory.Snapshot, now time.Time, ex *exposure.Result)
 // linear in the number of resources. With st, IAM policy inputs carry the facts of
 // their statements (input.context.statements).
 func Inputs(snap *inventory.Snapshot, now time.Time, ex *exposure.Result, st *engine.Statements) iter.Seq[engine.Resource] {
-	// A key is encoded once for the many secrets and trails whose context holds it.
-	return inputs(snap, now, ex, st, engine.NewEncoder((*inventory.Key)(nil)).Value)
+	return inputs(snap, now, func() *exposure.Result { return ex }, st, newEncoder().Value)
 }
 
-// inputs is Inputs with the function that turns a Go input into its Rego value.
-func inputs(snap *inventory.Snapshot, now time.Time, ex *exposure.Result, st *engine.Statements, encode func(any) (ast.Value, error)) iter.Seq[engine.Resource] {
+// newEncoder encodes a key once for the many secrets and trails whose context holds it.
+func newEncoder() *engine.Encoder { return engine.NewEncoder((*inventory.Key)(nil)) }
+
+// inputs is Inputs with the analysis given by a function the inputs that need it call
+// (it may wait for the analysis), and the function that turns a Go input into its Rego
+// value.
+func inputs(snap *inventory.Snapshot, now time.Time, ex func() *exposure.Result, st *engine.Statements, encode func(any) (ast.Value, error)) iter.Seq[engine.Resource] {
 	return func(yield func(engine.Resource) bool) {
 		b := builder{
 			now: now.UTC().Format(time.RFC3339), orgTrails: orgTrails(snap), exposure: ex,
@@ -77,8 +88,15 @@ func inputs(snap *inventory.Snapshot, now time.Time, ex *exposure.Result, st *en
 				b.secretTags[s.ARN] = s.Tags
 			}
 		}
+		// What does not need the effective-access analysis first, so that Evaluate
+		// can run the analysis meanwhile.
 		for i := range snap.Accounts {
 			if !b.account(&snap.Accounts[i]) {
+				return
+			}
+		}
+		for i := range snap.Accounts {
+			if !b.exposed(&snap.Accounts[i]) {
 				return
 			}
 		}
@@ -88,7 +106,7 @@ func inputs(snap *inventory.Snapshot, now time.Time, ex *exposure.Result, st *en
 type builder struct {
 	now        string
 	orgTrails  map[string][]*inventory.Trail
-	exposure   *exposure.Result
+	exposure   func() *exposure.Result
 	secretTags map[string]inventory.Tags
 	statements *engine.Statements
 	encode     func(any) (ast.Value, error)
@@ -196,10 +214,11 @@ type principalContext struct {
 // readable lists the secrets a principal can read, with their tags.
 func (b *builder) readable(arn string) []readableSecret {
 	out := []readableSecret{}
-	if b.exposure == nil {
+	ex := b.exposure()
+	if ex == nil {
 		return out
 	}
-	pa, ok := b.exposure.Principal(arn)
+	pa, ok := ex.Principal(arn)
 	if !ok {
 		return out
 	}
@@ -219,13 +238,20 @@ type accountContext struct {
 	Trails []*inventory.Trail `json:"trails"`
 }
 
-// account yields the resources of one account; false once the consumer stops.
-func (b *builder) account(a *inventory.Account) bool {
+// accountInfo of an account, partition "aws" when unset.
+func info(a *inventory.Account) accountInfo {
 	partition := a.Partition
 	if partition == "" {
 		partition = "aws"
 	}
-	acct := accountInfo{ID: a.ID, OrganizationID: a.OrganizationID, Partition: partition}
+	return accountInfo{ID: a.ID, OrganizationID: a.OrganizationID, Partition: partition}
+}
+
+// account yields the resources of one account whose input does not depend on the
+// effective-access analysis: trails, keys, groups, policies and the account itself.
+// It returns false once the consumer stops.
+func (b *builder) account(a *inventory.Account) bool {
+	acct := info(a)
 	keys := newKeyIndex(a)
 	// Which secrets and trails use each key, before any key is yielded.
 	usage := map[string]*keyContext{}
@@ -235,10 +261,8 @@ func (b *builder) account(a *inventory.Account) bool {
 		}
 		return usage[k.ARN]
 	}
-	secretKeys := make([]*inventory.Key, len(a.Secrets))
 	for i := range a.Secrets {
 		if k := keys.forSecret(&a.Secrets[i]); k != nil {
-			secretKeys[i] = k
 			use(k).UsedBySecrets = append(use(k).UsedBySecrets, a.Secrets[i].ARN)
 		}
 	}
@@ -253,15 +277,6 @@ func (b *builder) account(a *inventory.Account) bool {
 		}
 	}
 
-	for i := range a.Secrets {
-		s, k := &a.Secrets[i], secretKeys[i]
-		ok := b.add("aws.secretsmanager.secret", s.ARN,
-			finding.Resource{Type: "aws.secretsmanager.secret", ARN: s.ARN, Account: a.ID, Region: s.Region, Name: s.Name},
-			acct, func() (any, any) { return s, b.secretContext(s, k) })
-		if !ok {
-			return false
-		}
-	}
 	for i := range a.Trails {
 		t, k := &a.Trails[i], trailKeys[i]
 		ok := b.add("aws.cloudtrail.trail", t.ARN,
@@ -310,7 +325,7 @@ func (b *builder) account(a *inventory.Account) bool {
 	if name == "" {
 		name = a.ID
 	}
-	arn := fmt.Sprintf("arn:%s:iam::%s:root", partition, a.ID)
+	arn := fmt.Sprintf("arn:%s:iam::%s:root", acct.Partition, a.ID)
 	return b.add("aws.account", arn,
 		finding.Resource{Type: "aws.account", ARN: arn, Account: a.ID, Name: name},
 		acct, func() (any, any) {
@@ -318,11 +333,60 @@ func (b *builder) account(a *inventory.Account) bool {
 		})
 }
 
+// exposed yields the resources of one account whose input holds effective access:
+// secrets (who can read them), users and roles (the secrets they can read). It returns
+// false once the consumer stops.
+func (b *builder) exposed(a *inventory.Account) bool {
+	acct := info(a)
+	keys := newKeyIndex(a)
+	for i := range a.Secrets {
+		s, k := &a.Secrets[i], keys.forSecret(&a.Secrets[i])
+		ok := b.add("aws.secretsmanager.secret", s.ARN,
+			finding.Resource{Type: "aws.secretsmanager.secret", ARN: s.ARN, Account: a.ID, Region: s.Region, Name: s.Name},
+			acct, func() (any, any) { return s, b.secretContext(s, k) })
+		if !ok {
+			return false
+		}
+	}
+	pols := newPolicySet(a)
+	for i := range a.IAM.Users {
+		u := &a.IAM.Users[i]
+		policies := pols.of(u.InlinePolicies, u.AttachedPolicies)
+		for _, gname := range u.Groups {
+			if g := pols.groups[gname]; g != nil {
+				for _, p := range g.InlinePolicies {
+					policies = append(policies, principalPolicy{Source: g.ARN + "#inline:" + p.Name, Document: p.Document})
+				}
+				for _, p := range g.AttachedPolicies {
+					if m := pols.managed[p.ARN]; m != nil {
+						policies = append(policies, principalPolicy{Source: p.ARN, Document: m.Document})
+					}
+				}
+			}
+		}
+		ok := b.add("aws.iam.user", u.ARN, finding.Resource{Type: "aws.iam.user", ARN: u.ARN, Account: a.ID, Name: u.Name}, acct,
+			func() (any, any) { return u, principalContext{Policies: policies, ReadableSecrets: b.readable(u.ARN)} })
+		if !ok {
+			return false
+		}
+	}
+	for i := range a.IAM.Roles {
+		r := &a.IAM.Roles[i]
+		policies := pols.of(r.InlinePolicies, r.AttachedPolicies)
+		ok := b.add("aws.iam.role", r.ARN, finding.Resource{Type: "aws.iam.role", ARN: r.ARN, Account: a.ID, Name: r.Name}, acct,
+			func() (any, any) { return r, principalContext{Policies: policies, ReadableSecrets: b.readable(r.ARN)} })
+		if !ok {
+			return false
+		}
+	}
+	return true
+}
+
 // secretContext is a secret's context: its key (k, nil when not in the inventory) and
 // who can read it.
 func (b *builder) secretContext(s *inventory.Secret, k *inventory.Key) secretContext {
 	ctx := secretContext{Readers: []exposure.Reader{}, ExternalAccounts: []string{}}
-	if sa, ok := b.exposure.Secret(s.ARN); ok {
+	if sa, ok := b.exposure().Secret(s.ARN); ok {
 		ctx.Readers, ctx.ReaderCount, ctx.DefiniteReaders, ctx.Public = sa.Readers, sa.ReaderCount, sa.DefiniteReaders, sa.Public
 		if sa.ExternalAccounts != nil {
 			ctx.ExternalAccounts = sa.ExternalAccounts
@@ -349,25 +413,47 @@ func (b *builder) policyInput(res policyResource) (any, any) {
 	return res, policyContext{Statements: b.statements.Value(b.statements.Facts(&res.Document))}
 }
 
-// iam yields the IAM resources of an account; false once the consumer stops.
-func (b *builder) iam(a *inventory.Account, acct accountInfo) bool {
-	managed := map[string]*inventory.ManagedPolicy{}
-	attached := map[string][]string{}
+// policySet resolves the policies of an account's principals.
+type policySet struct {
+	managed map[string]*inventory.ManagedPolicy
+	groups  map[string]*inventory.Group
+}
+
+func newPolicySet(a *inventory.Account) policySet {
+	ps := policySet{managed: map[string]*inventory.ManagedPolicy{}, groups: map[string]*inventory.Group{}}
 	for i := range a.IAM.Policies {
-		managed[a.IAM.Policies[i].ARN] = &a.IAM.Policies[i]
+		ps.managed[a.IAM.Policies[i].ARN] = &a.IAM.Policies[i]
 	}
-	policiesOf := func(inline []inventory.InlinePolicy, att []inventory.AttachedPolicy, owner string) []principalPolicy {
-		out := []principalPolicy{}
-		for _, p := range inline {
-			out = append(out, principalPolicy{Source: "inline:" + p.Name, Document: p.Document})
+	for i := range a.IAM.Groups {
+		ps.groups[a.IAM.Groups[i].Name] = &a.IAM.Groups[i]
+	}
+	return ps
+}
+
+// of lists a principal's own policies: inline ones, then the attached managed ones the
+// inventory holds.
+func (ps policySet) of(inline []inventory.InlinePolicy, att []inventory.AttachedPolicy) []principalPolicy {
+	out := []principalPolicy{}
+	for _, p := range inline {
+		out = append(out, principalPolicy{Source: "inline:" + p.Name, Document: p.Document})
+	}
+	for _, p := range att {
+		if m := ps.managed[p.ARN]; m != nil {
+			out = append(out, principalPolicy{Source: p.ARN, Document: m.Document})
 		}
+	}
+	return out
+}
+
+// iam yields an account's groups and IAM policies (inline ones of groups, users and
+// roles, then customer-managed ones); false once the consumer stops.
+func (b *builder) iam(a *inventory.Account, acct accountInfo) bool {
+	pols := newPolicySet(a)
+	attached := map[string][]string{}
+	attach := func(att []inventory.AttachedPolicy, owner string) {
 		for _, p := range att {
 			attached[p.ARN] = append(attached[p.ARN], owner)
-			if m := managed[p.ARN]; m != nil {
-				out = append(out, principalPolicy{Source: p.ARN, Document: m.Document})
-			}
 		}
-		return out
 	}
 	inlineResources := func(kind, arn, name string, inline []inventory.InlinePolicy) bool {
 		for _, p := range inline {
@@ -384,11 +470,10 @@ func (b *builder) iam(a *inventory.Account, acct accountInfo) bool {
 		return true
 	}
 
-	groups := map[string]*inventory.Group{}
 	for i := range a.IAM.Groups {
 		g := &a.IAM.Groups[i]
-		groups[g.Name] = g
-		ctx := principalContext{Policies: policiesOf(g.InlinePolicies, g.AttachedPolicies, g.ARN), ReadableSecrets: []readableSecret{}}
+		attach(g.AttachedPolicies, g.ARN)
+		ctx := principalContext{Policies: pols.of(g.InlinePolicies, g.AttachedPolicies), ReadableSecrets: []readableSecret{}}
 		if !b.add("aws.iam.group", g.ARN, finding.Resource{Type: "aws.iam.group", ARN: g.ARN, Account: a.ID, Name: g.Name}, acct,
 			func() (any, any) { return g, ctx }) || !inlineResources("group", g.ARN, g.Name, g.InlinePolicies) {
 			return false
@@ -396,31 +481,15 @@ func (b *builder) iam(a *inventory.Account, acct accountInfo) bool {
 	}
 	for i := range a.IAM.Users {
 		u := &a.IAM.Users[i]
-		ctx := principalContext{Policies: policiesOf(u.InlinePolicies, u.AttachedPolicies, u.ARN)}
-		for _, gname := range u.Groups {
-			if g := groups[gname]; g != nil {
-				for _, p := range g.InlinePolicies {
-					ctx.Policies = append(ctx.Policies, principalPolicy{Source: g.ARN + "#inline:" + p.Name, Document: p.Document})
-				}
-				for _, p := range g.AttachedPolicies {
-					if m := managed[p.ARN]; m != nil {
-						ctx.Policies = append(ctx.Policies, principalPolicy{Source: p.ARN, Document: m.Document})
-					}
-				}
-			}
-		}
-		if !b.add("aws.iam.user", u.ARN, finding.Resource{Type: "aws.iam.user", ARN: u.ARN, Account: a.ID, Name: u.Name}, acct,
-			func() (any, any) { c := ctx; c.ReadableSecrets = b.readable(u.ARN); return u, c }) ||
-			!inlineResources("user", u.ARN, u.Name, u.InlinePolicies) {
+		attach(u.AttachedPolicies, u.ARN)
+		if !inlineResources("user", u.ARN, u.Name, u.InlinePolicies) {
 			return false
 		}
 	}
 	for i := range a.IAM.Roles {
 		r := &a.IAM.Roles[i]
-		ctx := principalContext{Policies: policiesOf(r.InlinePolicies, r.AttachedPolicies, r.ARN)}
-		if !b.add("aws.iam.role", r.ARN, finding.Resource{Type: "aws.iam.role", ARN: r.ARN, Account: a.ID, Name: r.Name}, acct,
-			func() (any, any) { c := ctx; c.ReadableSecrets = b.readable(r.ARN); return r, c }) ||
-			!inlineResources("role", r.ARN, r.Name, r.InlinePolicies) {
+		attach(r.AttachedPolicies, r.ARN)
+		if !inlineResources("role", r.ARN, r.Name, r.InlinePolicies) {
 			return false
 		}
 	}

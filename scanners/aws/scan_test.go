@@ -129,7 +129,7 @@ func benchmarkEvaluate(b *testing.B, n int) {
 	}
 	b.StopTimer()
 	b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "resources/s")
-	b.ReportMetric((cpuTime() - cpu0).Seconds()/float64(b.N), "cpu-s/op")
+	b.ReportMetric((cpuTime()-cpu0).Seconds()/float64(b.N), "cpu-s/op")
 	b.ReportMetric(float64(findings), "findings")
 	b.ReportMetric(float64(peak())/(1<<20), "peak-heap-MB")
 	b.ReportMetric(float64(maxRSS())/(1<<20), "max-rss-MB")
@@ -197,6 +197,11 @@ func TestStatementFactsLeaveFindingsUnchanged(t *testing.T) {
 			}
 			require.Positive(t, policyFindings, "the snapshot has IAM policies the rules report")
 			require.Equal(t, without, with)
+			// Evaluate: the same, with the analysis run while the first inputs are judged.
+			scan, analysis, err := awsscan.Evaluate(context.Background(), eng, snap, asOf)
+			require.NoError(t, err)
+			require.Equal(t, with, scan)
+			require.Equal(t, ex, analysis)
 		})
 	}
 }
