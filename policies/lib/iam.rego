@@ -554,16 +554,29 @@ covering(doc, kinds) := {i |
 # may_be_broad holds unless the statement facts of doc (statement_facts) show that no
 # statement of its document covers every resource of the kind of one of the actions (a
 # map of action to kind, as for broad_statements): a cheap test that lets a rule skip
-# broad_statements_in on most policies.
-may_be_broad(doc, _) if count(statement_facts(doc)) == 0
-
+# broad_statements_in on most policies. any_broad, the same test for any kind, is
+# computed once per input and answers for most policies, where no statement covers a
+# whole kind.
 may_be_broad(doc, actions) if {
+	any_broad(doc)
+	broad_for(doc, actions)
+}
+
+any_broad(doc) if count(statement_facts(doc)) == 0
+
+any_broad(doc) if count(facts_index(statement_facts(doc)).kinds) > 0
+
+any_broad(doc) if count(facts_index(statement_facts(doc)).undecided) > 0
+
+broad_for(doc, _) if count(statement_facts(doc)) == 0
+
+broad_for(doc, actions) if {
 	index := facts_index(statement_facts(doc))
 	some _, kind in actions
 	index.kinds[kind]
 }
 
-may_be_broad(doc, _) if count(facts_index(statement_facts(doc)).undecided) > 0
+broad_for(doc, _) if count(facts_index(statement_facts(doc)).undecided) > 0
 
 # naming is the set of indexes of the statements of doc's document that may name an action
 # of the service (every statement when the facts are absent).
