@@ -376,7 +376,11 @@ func toFindings(meta finding.Rule, res *Resource, deny any, defined bool) ([]fin
 }
 
 func resultFinding(meta finding.Rule, res *Resource, obj map[string]any) (finding.Finding, error) {
-	f := baseFinding(meta, res)
+	f := finding.Finding{
+		RuleID: meta.ID, Title: meta.Title, Severity: meta.Severity, Status: finding.Open,
+		Resource: res.Resource, Controls: meta.Controls, Remediation: meta.Remediation,
+	}
+	discriminator := ""
 	for k, v := range obj {
 		switch k {
 		case "msg":
@@ -396,7 +400,7 @@ func resultFinding(meta finding.Rule, res *Resource, obj map[string]any) (findin
 			if !ok {
 				return f, errors.New("result discriminator must be a string")
 			}
-			f.Fingerprint = finding.Fingerprint(meta.ID, res.Key, s)
+			discriminator = s
 		case "severity":
 			s, _ := v.(string)
 			sev, err := finding.ParseSeverity(s)
@@ -410,6 +414,10 @@ func resultFinding(meta finding.Rule, res *Resource, obj map[string]any) (findin
 	}
 	if f.Message == "" {
 		return f, errors.New("result has no msg")
+	}
+	f.Fingerprint = finding.Fingerprint(meta.ID, res.Key, discriminator)
+	if f.Evidence == nil {
+		f.Evidence = map[string]any{}
 	}
 	return f, nil
 }
