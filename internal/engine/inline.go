@@ -37,6 +37,7 @@ func constantRules(c *ast.Compiler) map[string]*ast.Term {
 	overridden := map[string]bool{}
 	for _, m := range c.Modules {
 		for _, r := range m.Rules {
+			//lint:ignore SA1019 the full data path of a rule is what references name; constantValue only accepts rules without variables in their head, where Path is exact
 			path := r.Path().String()
 			defs[path]++
 			if value := constantValue(r); value != nil {

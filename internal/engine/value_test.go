@@ -62,9 +62,10 @@ func (z zeroer) IsZero() bool { return z.V == 7 }
 type sample struct {
 	*Shared
 	Other
-	inner    `json:"inner"`
-	Hidden   string            // hides Shared.Hidden
-	Skip     string            `json:"-"`
+	inner  `json:"inner"`
+	Hidden string // hides Shared.Hidden
+	Skip   string `json:"-"`
+	//lint:ignore SA5008 encoding/json names this field "-", and the encoder must too
 	Dash     string            `json:"-,"`
 	unexp    string            //nolint:unused // encoding/json skips it
 	Untagged int               //

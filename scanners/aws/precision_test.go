@@ -116,14 +116,6 @@ func managed(t *testing.T, a *inventory.Account, name, text string) string {
 	return arn
 }
 
-func cond(op, key string, values ...string) inventory.Condition {
-	base, qualifier, ifExists := op, "", false
-	if strings.HasSuffix(op, "IfExists") {
-		base, ifExists = strings.TrimSuffix(op, "IfExists"), true
-	}
-	return inventory.Condition{Operator: op, Base: base, Qualifier: qualifier, IfExists: ifExists, Key: strings.ToLower(key), Values: values}
-}
-
 type precisionCase struct {
 	name string
 	typ  string
