@@ -35,12 +35,8 @@ func TestEffectiveAccessSection(t *testing.T) {
 	for i := 1; i < len(ea.Principals); i++ {
 		assert.GreaterOrEqual(t, ea.Principals[i-1].ReadableSecrets, ea.Principals[i].ReadableSecrets)
 	}
-	public := 0
 	for _, s := range ea.Secrets {
 		assert.Equal(t, len(s.Readers), s.ReaderCount)
-		if s.Public {
-			public++
-		}
 	}
 	assert.NotEmpty(t, ea.Keys)
 

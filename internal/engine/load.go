@@ -127,7 +127,7 @@ func bundleDigest(srcs []source) string {
 	return hex.EncodeToString(h.Sum(nil))
 }
 
-// ResourceTypes are the resource types custos gives policies.
+// resourceTypes are the resource types custos gives policies (read-only).
 var resourceTypes = map[string]bool{
 	"aws.secretsmanager.secret": true,
 	"aws.kms.key":               true,
@@ -143,8 +143,6 @@ var resourceTypes = map[string]bool{
 	"aws.access.principal": true,
 }
 
-// IsResourceType reports whether t is a resource type custos evaluates.
-func IsResourceType(t string) bool { return resourceTypes[t] }
 
 // ruleMeta reads a rule's METADATA. ok is false for modules that are not rules
 // (helpers and tests: no custom.id and no deny rule).
