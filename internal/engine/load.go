@@ -143,7 +143,6 @@ var resourceTypes = map[string]bool{
 	"aws.access.principal": true,
 }
 
-
 // ruleMeta reads a rule's METADATA. ok is false for modules that are not rules
 // (helpers and tests: no custom.id and no deny rule).
 func ruleMeta(m *ast.Module, as *ast.AnnotationSet) (finding.Rule, bool, error) {
